@@ -1,0 +1,67 @@
+// @ts-check
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Modules that would make workflow code non-deterministic or pull I/O into the sandbox. */
+const forbiddenInWorkflows = [
+  'pg',
+  'kysely',
+  'openai',
+  'express',
+  'googleapis',
+  '@sendgrid/mail',
+  'luxon',
+  'chrono-node',
+  'pino',
+  '@temporalio/activity',
+  '@temporalio/client',
+  '@temporalio/worker',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.errand/**', 'bin/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', ...builtinModules],
+              message: 'Workflow code must not use Node built-ins.',
+            },
+            {
+              group: forbiddenInWorkflows,
+              message: 'Workflow code must stay deterministic: do I/O in activities.',
+            },
+            {
+              group: ['../activities/*', '../activities'],
+              allowTypeImports: true,
+              message: 'Import activities as types only, through proxyActivities.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Migrations are frozen in time: they see the database as it was, untyped.
+    files: ['migrations/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+);

@@ -1,0 +1,104 @@
+import type { ActionParams } from '../plan/action-types';
+import { idempotencyKey, type StepInput, type StepOutput } from '../plan/step-io';
+import { findTenant } from '../tenants/tenants-repository';
+import { dayBounds, isDateOnly, toInstant } from '../time/zoned-time';
+import type { ActivityDeps } from './deps';
+import { InvalidStepError, NoAvailabilityError } from './errors';
+import { freeSlots } from './free-slots';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Calendar steps: book, move, cancel and find free time. */
+export function createCalendarActivities(deps: ActivityDeps) {
+  const { calendar } = deps;
+  return {
+    async book_meeting(input: StepInput<'book_meeting'>): Promise<StepOutput> {
+      const p = input.params;
+      if (!p.time) throw new InvalidStepError('book_meeting has no time, given or chained');
+      const start = toInstant(p.time, input.timezone);
+      const meeting = await calendar.book({
+        tenant_id: input.tenant_id,
+        idempotency_key: idempotencyKey(input),
+        title: p.title,
+        start,
+        end: new Date(start.getTime() + p.duration_minutes * 60_000),
+        attendees: p.attendees ?? [],
+        description: p.description,
+        location: p.location,
+        plan_id: input.plan_id,
+        step_index: input.step,
+      });
+      return { ...meeting };
+    },
+
+    async update_meeting(input: StepInput<'update_meeting'>): Promise<StepOutput> {
+      const p = input.params;
+      const { meeting, previous } = await calendar.update({
+        tenant_id: input.tenant_id,
+        idempotency_key: idempotencyKey(input),
+        ref: refOf(p, input.timezone),
+        changes: {
+          start: p.time ? toInstant(p.time, input.timezone) : undefined,
+          duration_minutes: p.duration_minutes,
+          title: p.title,
+        },
+      });
+      return { ...meeting, previous };
+    },
+
+    async cancel_meeting(input: StepInput<'cancel_meeting'>): Promise<StepOutput> {
+      const p = input.params;
+      const meeting = await calendar.cancel({
+        tenant_id: input.tenant_id,
+        idempotency_key: idempotencyKey(input),
+        ref: refOf(p, input.timezone),
+        reason: p.reason,
+      });
+      return { ...meeting };
+    },
+
+    async check_availability(input: StepInput<'check_availability'>): Promise<StepOutput> {
+      const p = input.params;
+      const tenant = await findTenant(deps.db, input.tenant_id);
+      if (!tenant) throw new InvalidStepError(`tenant ${input.tenant_id} does not exist`);
+      const tz = input.timezone;
+      const requestedFrom = isDateOnly(p.from)
+        ? dayBounds(p.from, tz).start
+        : toInstant(p.from, tz);
+      const from = new Date(Math.max(requestedFrom.getTime(), deps.now().getTime()));
+      const to = p.to
+        ? isDateOnly(p.to)
+          ? dayBounds(p.to, tz).end
+          : toInstant(p.to, tz)
+        : isDateOnly(p.from)
+          ? dayBounds(p.from, tz).end
+          : new Date(from.getTime() + 7 * DAY_MS);
+      const slots = freeSlots({
+        from,
+        to,
+        durationMinutes: p.duration_minutes,
+        timezone: tz,
+        workingHours: tenant.settings.working_hours,
+        busy: to > from ? await calendar.busy(input.tenant_id, from, to) : [],
+      });
+      if (slots.length === 0) {
+        throw new NoAvailabilityError(
+          `no free ${p.duration_minutes}-minute slot between ${from.toISOString()} and ${to.toISOString()}`,
+        );
+      }
+      const first = slots[0].start;
+      return {
+        slots: slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() })),
+        start_time: first.toISOString(),
+        end_time: new Date(first.getTime() + p.duration_minutes * 60_000).toISOString(),
+        duration_minutes: p.duration_minutes,
+      };
+    },
+  };
+}
+
+function refOf(p: ActionParams<'update_meeting' | 'cancel_meeting'>, timezone: string) {
+  if (!p.meeting_id && !p.match)
+    throw new InvalidStepError('no meeting_id or match, given or chained');
+  return { meeting_id: p.meeting_id, match: p.match, timezone };
+}

@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import type { CalendarProvider } from '../providers/calendar-provider';
+import type { MessageSender } from '../providers/message-sender';
+
+/** What activities need from the outside world; the worker builds it. */
+export interface ActivityDeps {
+  db: Kysely<Database>;
+  calendar: CalendarProvider;
+  messages: MessageSender;
+  /** For automation webhooks. */
+  fetch: typeof fetch;
+  now: () => Date;
+  /** How late a reminder may still fire at once instead of being refused. */
+  reminderGraceMs: number;
+}

@@ -1,0 +1,26 @@
+import type { DomainErrorType } from '../plan/domain-errors';
+
+/**
+ * A failure that retrying cannot fix. The SDK reports an error's class name as
+ * its failure type, and the retry policies list these names as non-retryable.
+ */
+export class DomainError extends Error {}
+
+export class CalendarConflictError extends DomainError {}
+export class MeetingNotFoundError extends DomainError {}
+export class AmbiguousMeetingError extends DomainError {}
+export class NoAvailabilityError extends DomainError {}
+export class ReminderInPastError extends DomainError {}
+export class InvalidStepError extends DomainError {}
+export class AutomationRejectedError extends DomainError {}
+
+/** Keeps DOMAIN_ERROR_TYPES and the classes in step: a missing or extra name fails to compile. */
+export const DOMAIN_ERRORS: Record<DomainErrorType, typeof DomainError> = {
+  CalendarConflictError,
+  MeetingNotFoundError,
+  AmbiguousMeetingError,
+  NoAvailabilityError,
+  ReminderInPastError,
+  InvalidStepError,
+  AutomationRejectedError,
+};

@@ -1,0 +1,23 @@
+import type { StepActivities } from '../plan/step-io';
+import { createAuditActivities } from './audit-activities';
+import { createCalendarActivities } from './calendar-activities';
+import type { ActivityDeps } from './deps';
+import { createMessageActivities } from './message-activities';
+import { createReminderActivities } from './reminder-activities';
+
+export type { ActivityDeps };
+
+/** Every activity the worker registers, built from its dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  const activities = {
+    ...createCalendarActivities(deps),
+    ...createMessageActivities(deps),
+    ...createReminderActivities(deps),
+    ...createAuditActivities(deps),
+  };
+  // Fails to compile when an allowlisted action has no activity.
+  const steps: StepActivities = activities;
+  return { ...activities, ...steps };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,62 @@
+import type { Client } from '@temporalio/client';
+import express from 'express';
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { Database } from '../db/database';
+import { calendarRoutes } from './calendar-routes';
+import { catalogRoutes } from './catalog-routes';
+import { errorHandler, unknownRoute } from './http-error';
+import { outboxRoutes } from './outbox-routes';
+import { createPlanService } from './plan-service';
+import { plansRoutes } from './plans-routes';
+import { remindersRoutes } from './reminders-routes';
+import { resolveTenant } from './tenant-context';
+
+export interface AppDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  taskQueue: string;
+  logger: Logger;
+  defaultTenant: string;
+  bodyLimit: string;
+  /** Base address of the Temporal Web UI, for links to runs. */
+  webUiUrl: string;
+}
+
+/** Builds the Express app; the caller owns every client in `deps`. */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(pinoHttp({ logger: deps.logger, quietReqLogger: true }));
+  app.use(express.json({ limit: deps.bodyLimit, strict: true }));
+
+  app.get('/healthz', async (_req, res) => {
+    const checks = await Promise.allSettled([
+      sql`select 1`.execute(deps.db),
+      deps.temporal.workflowService.getSystemInfo({}),
+    ]);
+    const [database, temporal] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
+    const ok = database === 'ok' && temporal === 'ok';
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, temporal });
+  });
+
+  const webUiLink = (workflowId: string) =>
+    `${deps.webUiUrl}/namespaces/${deps.temporal.options.namespace}/workflows/${encodeURIComponent(workflowId)}`;
+  app.use(catalogRoutes());
+  app.use('/v1', resolveTenant(deps.db, deps.defaultTenant));
+  app.use(
+    plansRoutes({
+      db: deps.db,
+      plans: createPlanService({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }),
+      webUiLink,
+    }),
+  );
+  app.use(calendarRoutes(deps.db));
+  app.use(outboxRoutes(deps.db));
+  app.use(remindersRoutes(deps.db));
+  app.use(unknownRoute);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,26 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { actionParams } from '../plan/action-params';
+import { ACTIONS, ACTION_TYPES } from '../plan/action-types';
+import { stepConditions } from '../plan/plan-schema';
+
+/** The allowlist, each type with the JSON Schema of its params. */
+export function catalogRoutes(): Router {
+  const router = Router();
+  const catalog = {
+    data: ACTION_TYPES.map((type) => ({
+      type,
+      description: ACTIONS[type].description,
+      chainable_output: ACTIONS[type].produces,
+      params_schema: z.toJSONSchema(actionParams[type], { io: 'input', unrepresentable: 'any' }),
+    })),
+    step_fields: {
+      use_result_from: 'index of an earlier step whose output fills missing inputs',
+      condition: stepConditions,
+    },
+  };
+  router.get('/v1/actions', (_req, res) => {
+    res.json(catalog);
+  });
+  return router;
+}

@@ -1,0 +1,43 @@
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/database';
+import { listOutbox } from '../db/outbox-repository';
+import { decodeCursor, limitParam, page, parseQuery } from './pagination';
+import { tenantOf } from './tenant-context';
+
+const outboxQuery = z.strictObject({
+  channel: z.enum(['email', 'sms', 'call', 'campaign', 'automation', 'notification']).optional(),
+  plan_id: z.uuid().optional(),
+  limit: limitParam,
+  cursor: z.string().max(500).optional(),
+});
+
+/** Messages the built-in outbox holds for the tenant, newest first. */
+export function outboxRoutes(db: Kysely<Database>): Router {
+  const router = Router();
+  router.get('/v1/outbox', async (req, res) => {
+    const query = parseQuery(outboxQuery, req.query);
+    const rows = await listOutbox(db, tenantOf(res).id, {
+      channel: query.channel,
+      plan_id: query.plan_id,
+      limit: query.limit,
+      before: query.cursor ? decodeCursor(query.cursor) : undefined,
+    });
+    res.json(
+      page(rows, query.limit, (row) => ({
+        id: row.id,
+        channel: row.channel,
+        recipients: row.recipients,
+        subject: row.subject,
+        body: row.body,
+        payload: row.payload,
+        status: row.status,
+        plan_id: row.plan_id,
+        step: row.step_index,
+        created_at: row.created_at.toISOString(),
+      })),
+    );
+  });
+  return router;
+}

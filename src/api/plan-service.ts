@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Database, PlanRow } from '../db/database';
+import { deletePlan, findPlanByIdempotencyKey, insertPlan } from '../db/plans-repository';
+import { validatePlan, type Plan } from '../plan/validate-plan';
+import { ERRAND_TENANT } from '../temporal/search-attributes';
+import type { Tenant } from '../tenants/tenants-repository';
+import { planWorkflowId, type PlanWorkflowInput, type StepState } from '../workflows/definitions';
+import { badRequest, HttpError } from './http-error';
+
+export interface PlanServiceDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  taskQueue: string;
+}
+
+export interface SubmitOptions {
+  idempotencyKey?: string;
+  source?: string;
+}
+
+/** Submits plans: validate, persist, start the workflow — or leave nothing behind. */
+export function createPlanService(deps: PlanServiceDeps) {
+  return {
+    /** Returns the plan row and whether it was created now (false: an idempotent repeat). */
+    async submit(tenant: Tenant, body: unknown, options: SubmitOptions = {}) {
+      const validation = validatePlan(body);
+      if (!validation.ok) throw badRequest(validation.errors, 'the plan is invalid');
+      if (options.idempotencyKey) {
+        const existing = await findPlanByIdempotencyKey(deps.db, tenant.id, options.idempotencyKey);
+        if (existing) return { row: existing, created: false };
+      }
+      const row = await this.start(tenant, validation.plan, options);
+      return { row, created: true };
+    },
+
+    async start(tenant: Tenant, plan: Plan, options: SubmitOptions): Promise<PlanRow> {
+      const id = randomUUID();
+      const workflowId = planWorkflowId(tenant.id, id);
+      const timezone = plan.timezone ?? tenant.timezone;
+      const row = await insertPlan(deps.db, {
+        id,
+        tenant_id: tenant.id,
+        workflow_id: workflowId,
+        conversation_id: plan.conversation_id ?? null,
+        user_id: plan.user_id ?? null,
+        source: options.source ?? 'api',
+        intent: plan.intent,
+        context: plan.context ? JSON.stringify(plan.context) : null,
+        timezone,
+        actions: JSON.stringify(plan.actions),
+        on_failure: plan.on_failure,
+        status: 'pending',
+        current_step: null,
+        step_results: JSON.stringify(pendingSteps(plan)),
+        error: null,
+        idempotency_key: options.idempotencyKey ?? null,
+        updated_at: new Date(),
+      }).catch((err: { code?: string }) => {
+        if (err.code === '23505' && options.idempotencyKey) {
+          throw new HttpError(
+            409,
+            'duplicate_submission',
+            'a plan with this Idempotency-Key is being created',
+          );
+        }
+        throw err;
+      });
+      const input: PlanWorkflowInput = { tenant_id: tenant.id, plan_id: id, timezone, plan };
+      try {
+        await deps.temporal.workflow.start('planWorkflow', {
+          taskQueue: deps.taskQueue,
+          workflowId,
+          args: [input],
+          staticSummary: summaryOf(plan),
+          memo: { intent: plan.intent },
+          typedSearchAttributes: [{ key: ERRAND_TENANT, value: tenant.id }],
+        });
+      } catch (err) {
+        await deletePlan(deps.db, tenant.id, id);
+        throw new HttpError(
+          503,
+          'temporal_unavailable',
+          `the plan could not be started: ${(err as Error).message}`,
+        );
+      }
+      return row;
+    },
+  };
+}
+
+export type PlanService = ReturnType<typeof createPlanService>;
+
+function pendingSteps(plan: Plan): StepState[] {
+  return plan.actions.map((step, index) => ({
+    index,
+    type: step.type,
+    status: 'pending',
+    output: null,
+    error: null,
+    skip_reason: null,
+    started_at: null,
+    completed_at: null,
+  }));
+}
+
+function summaryOf(plan: Plan): string {
+  return plan.actions
+    .map((a) =>
+      a.type === 'schedule_reminder' && 'offset' in a.params && a.params.offset
+        ? `${a.type} ${a.params.offset}`
+        : a.type,
+    )
+    .join(' → ');
+}

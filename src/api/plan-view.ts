@@ -1,0 +1,28 @@
+import type { PlanRow } from '../db/database';
+
+/** The JSON a client sees for a plan. */
+export function planView(row: PlanRow, links?: { webUi: string }) {
+  return {
+    id: row.id,
+    workflow_id: row.workflow_id,
+    status: row.status,
+    current_step: row.current_step,
+    intent: row.intent,
+    context: row.context,
+    timezone: row.timezone,
+    on_failure: row.on_failure,
+    conversation_id: row.conversation_id,
+    user_id: row.user_id,
+    source: row.source,
+    actions: row.actions,
+    steps: row.step_results,
+    error: row.error,
+    created_at: row.created_at.toISOString(),
+    started_at: row.started_at?.toISOString() ?? null,
+    completed_at: row.completed_at?.toISOString() ?? null,
+    updated_at: row.updated_at.toISOString(),
+    ...(links ? { links: { web_ui: links.webUi } } : {}),
+  };
+}
+
+export type PlanView = ReturnType<typeof planView>;

@@ -1,0 +1,79 @@
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { isUuid } from '../db/calendar-repository';
+import type { Database } from '../db/database';
+import { findPlan, listPlanEvents, listPlans } from '../db/plans-repository';
+import { HttpError, notFound } from './http-error';
+import { decodeCursor, limitParam, page, parseQuery } from './pagination';
+import type { PlanService } from './plan-service';
+import { planView } from './plan-view';
+import { requireJson } from './require-json';
+import { tenantOf } from './tenant-context';
+
+export interface PlansRoutesDeps {
+  db: Kysely<Database>;
+  plans: PlanService;
+  /** Builds the Temporal Web UI address of a workflow. */
+  webUiLink: (workflowId: string) => string;
+}
+
+const listQuery = z.strictObject({
+  status: z.string().max(40).optional(),
+  limit: limitParam,
+  cursor: z.string().max(500).optional(),
+});
+
+const idempotencyKey = z.string().min(1).max(200).optional();
+
+export function plansRoutes(deps: PlansRoutesDeps): Router {
+  const router = Router();
+
+  router.post('/v1/plans', requireJson, async (req, res) => {
+    const tenant = tenantOf(res);
+    const key = idempotencyKey.safeParse(req.header('idempotency-key'));
+    if (!key.success) {
+      throw new HttpError(400, 'invalid_request', 'bad Idempotency-Key', [
+        { path: 'idempotency-key', message: 'must be 1 to 200 characters' },
+      ]);
+    }
+    const { row, created } = await deps.plans.submit(tenant, req.body, {
+      idempotencyKey: key.data,
+    });
+    res
+      .status(created ? 201 : 200)
+      .location(`/v1/plans/${row.id}`)
+      .json({
+        plan_id: row.id,
+        workflow_id: row.workflow_id,
+        status: row.status,
+        links: { self: `/v1/plans/${row.id}`, web_ui: deps.webUiLink(row.workflow_id) },
+      });
+  });
+
+  router.get('/v1/plans', async (req, res) => {
+    const tenant = tenantOf(res);
+    const query = parseQuery(listQuery, req.query);
+    const rows = await listPlans(deps.db, tenant.id, {
+      status: query.status,
+      limit: query.limit,
+      before: query.cursor ? decodeCursor(query.cursor) : undefined,
+    });
+    res.json(page(rows, query.limit, (row) => planView(row)));
+  });
+
+  router.get('/v1/plans/:id', async (req, res) => {
+    const tenant = tenantOf(res);
+    const row = isUuid(req.params.id)
+      ? await findPlan(deps.db, tenant.id, req.params.id)
+      : undefined;
+    if (!row) throw notFound('plan');
+    const events = await listPlanEvents(deps.db, tenant.id, row.id);
+    res.json({
+      ...planView(row, { webUi: deps.webUiLink(row.workflow_id) }),
+      events: events.map((e) => ({ ...e, created_at: e.created_at.toISOString() })),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,50 @@
+import type { Server } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { pino } from 'pino';
+import { buildDb, buildTemporalClient } from '../clients';
+import { ConfigError, loadConfig, type Config } from '../config';
+import { createApp } from './app';
+
+/** Starts the API on the configured port; resolves once it listens. */
+export async function startApi(
+  config: Config,
+): Promise<{ server: Server; close: () => Promise<void> }> {
+  const logger = pino({ level: config.LOG_LEVEL });
+  const db = buildDb(config);
+  const temporal = await buildTemporalClient(config);
+  const app = createApp({
+    db,
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    logger,
+    defaultTenant: config.ERRAND_DEFAULT_TENANT,
+    bodyLimit: config.ERRAND_BODY_LIMIT,
+    webUiUrl: config.TEMPORAL_UI_URL,
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  return {
+    server,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await temporal.connection.close();
+      await db.destroy();
+    },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  Promise.resolve()
+    .then(() => loadConfig(process.env))
+    .then(async (config) => {
+      await startApi(config);
+      return config;
+    })
+    .then((config) => console.log(`Errand API on http://${config.HOST}:${config.PORT}`))
+    .catch((err: unknown) => {
+      console.error(err instanceof ConfigError ? err.message : err);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,50 @@
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import type { ActivityDeps } from './activities/deps';
+import type { Config } from './config';
+import { createDb } from './db/create-db';
+import type { Database } from './db/database';
+import { createOutboxSender } from './providers/message-sender';
+import { createPostgresCalendar } from './providers/postgres-calendar';
+
+/**
+ * The one place that builds clients from configuration: Postgres, Temporal and
+ * the providers. Composition roots (worker, API server, CLI) call these.
+ */
+export function buildDb(config: Config): Kysely<Database> {
+  return createDb({ url: config.DATABASE_URL });
+}
+
+export async function buildTemporalClient(config: Config): Promise<Client> {
+  const connection = await Connection.connect({
+    address: config.TEMPORAL_ADDRESS,
+    tls: config.TEMPORAL_TLS === 'true' ? {} : undefined,
+  });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+}
+
+/** The worker runtime logs warnings and worse unless LOG_LEVEL asks for more (its INFO is webpack's build log). */
+export function installWorkerRuntime(config: Config): void {
+  const verbose = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
+  Runtime.install({ logger: new DefaultLogger(verbose ? 'DEBUG' : 'WARN') });
+}
+
+export async function buildWorkerConnection(config: Config): Promise<NativeConnection> {
+  return NativeConnection.connect({
+    address: config.TEMPORAL_ADDRESS,
+    tls: config.TEMPORAL_TLS === 'true' ? {} : undefined,
+  });
+}
+
+/** The built-in providers: the Postgres calendar and the Postgres outbox. */
+export function buildActivityDeps(config: Config, db: Kysely<Database>): ActivityDeps {
+  return {
+    db,
+    calendar: createPostgresCalendar({ db, meetingLinkBase: config.MEETING_LINK_BASE }),
+    messages: createOutboxSender(db),
+    fetch: globalThis.fetch,
+    now: () => new Date(),
+    reminderGraceMs: config.REMINDER_GRACE_SECONDS * 1000,
+  };
+}

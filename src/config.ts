@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const configSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/errand'),
+  PORT: port.default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('errand'),
+  TEMPORAL_TLS: z.enum(['true', 'false']).default('false'),
+  TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
+  ERRAND_DEFAULT_TENANT: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a lowercase tenant id')
+    .default('default'),
+  MEETING_LINK_BASE: z.string().url().default('https://meet.example.com/errand/'),
+  REMINDER_GRACE_SECONDS: z.coerce.number().int().min(0).max(86400).default(300),
+  ERRAND_BODY_LIMIT: z.string().default('256kb'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Errand's configuration, read once at start by a composition root. */
+export type Config = Readonly<z.output<typeof configSchema>>;
+
+/** Thrown when configuration is bad; its message lists every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses configuration from environment variables.
+ *
+ * @example const config = loadConfig(process.env);
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`bad configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(result.data);
+}

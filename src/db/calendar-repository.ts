@@ -1,0 +1,164 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { CalendarEventRow, Database } from './database';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** A meeting as steps and the API see it. */
+export interface Meeting {
+  meeting_id: string;
+  title: string;
+  start_time: string;
+  end_time: string;
+  attendees: string[];
+  join_link: string;
+  status: 'confirmed' | 'cancelled';
+  description: string | null;
+  location: string | null;
+  cancel_reason: string | null;
+}
+
+export function toMeeting(row: CalendarEventRow): Meeting {
+  return {
+    meeting_id: row.id,
+    title: row.title,
+    start_time: row.start_at.toISOString(),
+    end_time: row.end_at.toISOString(),
+    attendees: row.attendees,
+    join_link: row.join_link,
+    status: row.status as Meeting['status'],
+    description: row.description,
+    location: row.location,
+    cancel_reason: row.cancel_reason,
+  };
+}
+
+export interface NewEvent {
+  id: string;
+  tenant_id: string;
+  title: string;
+  description: string | null;
+  location: string | null;
+  start_at: Date;
+  end_at: Date;
+  attendees: string[];
+  join_link: string;
+  idempotency_key: string;
+  plan_id: string | null;
+  step_index: number | null;
+}
+
+/** Postgres's code for an exclusion-constraint violation: here, an overlapping booking. */
+export const EXCLUSION_VIOLATION = '23P01';
+
+/**
+ * Inserts a confirmed event unless one with the same idempotency key exists;
+ * returns the event either way. An overlap raises EXCLUSION_VIOLATION.
+ */
+export async function insertEventOnce(db: Db, event: NewEvent): Promise<CalendarEventRow> {
+  const inserted = await db
+    .insertInto('calendar_events')
+    .values({ ...event, status: 'confirmed', updated_at: new Date() })
+    .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return inserted;
+  return db
+    .selectFrom('calendar_events')
+    .selectAll()
+    .where('tenant_id', '=', event.tenant_id)
+    .where('idempotency_key', '=', event.idempotency_key)
+    .executeTakeFirstOrThrow();
+}
+
+/** Confirmed events of a tenant overlapping [from, to), earliest first. */
+export async function overlappingEvents(
+  db: Db,
+  tenantId: string,
+  from: Date,
+  to: Date,
+): Promise<CalendarEventRow[]> {
+  return db
+    .selectFrom('calendar_events')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('status', '=', 'confirmed')
+    .where('start_at', '<', to)
+    .where('end_at', '>', from)
+    .orderBy('start_at')
+    .execute();
+}
+
+export async function findEventForUpdate(
+  db: Transaction<Database>,
+  tenantId: string,
+  id: string,
+): Promise<CalendarEventRow | undefined> {
+  if (!isUuid(id)) return undefined;
+  return db
+    .selectFrom('calendar_events')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export interface EventMatch {
+  attendee?: string;
+  /** Start and end of the matched day, already in the plan's zone. */
+  day?: { start: Date; end: Date };
+  title?: string;
+  /** Without a day, only meetings that have not ended by then are considered. */
+  notEndedBy: Date;
+}
+
+/** Confirmed events matching every given criterion, earliest first. */
+export async function matchEvents(
+  db: Db,
+  tenantId: string,
+  match: EventMatch,
+): Promise<CalendarEventRow[]> {
+  let query = db
+    .selectFrom('calendar_events')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('status', '=', 'confirmed');
+  if (match.attendee) {
+    query = query.where(sql<boolean>`lower(${match.attendee}) = any(
+      select lower(a) from unnest(attendees) as a)`);
+  }
+  if (match.day) {
+    query = query.where('start_at', '>=', match.day.start).where('start_at', '<', match.day.end);
+  } else {
+    query = query.where('end_at', '>', match.notEndedBy);
+  }
+  if (match.title) query = query.where('title', 'ilike', `%${escapeLike(match.title)}%`);
+  return query.orderBy('start_at').limit(10).execute();
+}
+
+export interface EventListFilter {
+  from?: Date;
+  to?: Date;
+  status?: string;
+  limit: number;
+}
+
+export async function listEvents(
+  db: Db,
+  tenantId: string,
+  filter: EventListFilter,
+): Promise<CalendarEventRow[]> {
+  let query = db.selectFrom('calendar_events').selectAll().where('tenant_id', '=', tenantId);
+  if (filter.from) query = query.where('end_at', '>', filter.from);
+  if (filter.to) query = query.where('start_at', '<', filter.to);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  return query.orderBy('start_at').orderBy('id').limit(filter.limit).execute();
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

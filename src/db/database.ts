@@ -1,0 +1,130 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+/** The Postgres schema, as the migrations build it. */
+export interface Database {
+  tenants: TenantsTable;
+  action_plans: ActionPlansTable;
+  plan_events: PlanEventsTable;
+  calendar_events: CalendarEventsTable;
+  calendar_changes: CalendarChangesTable;
+  outbox: OutboxTable;
+  reminders: RemindersTable;
+}
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  timezone: Generated<string>;
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: CreatedAt;
+}
+
+export interface ActionPlansTable {
+  id: string;
+  tenant_id: string;
+  workflow_id: string;
+  conversation_id: string | null;
+  user_id: string | null;
+  source: Generated<string>;
+  intent: string;
+  context: Json<Record<string, unknown> | null> | null;
+  timezone: string;
+  actions: Json<unknown[]>;
+  on_failure: string;
+  status: string;
+  current_step: number | null;
+  step_results: Json<unknown[]>;
+  error: Json<unknown> | null;
+  idempotency_key: string | null;
+  created_at: CreatedAt;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface PlanEventsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  plan_id: string;
+  step_index: number | null;
+  kind: string;
+  event_key: string;
+  detail: Json | null;
+  created_at: CreatedAt;
+}
+
+export interface CalendarEventsTable {
+  id: string;
+  tenant_id: string;
+  calendar_id: Generated<string>;
+  title: string;
+  description: string | null;
+  location: string | null;
+  start_at: Timestamp;
+  end_at: Timestamp;
+  attendees: string[];
+  status: string;
+  join_link: string;
+  idempotency_key: string;
+  plan_id: string | null;
+  step_index: number | null;
+  cancel_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface CalendarChangesTable {
+  id: string;
+  tenant_id: string;
+  event_id: string;
+  kind: string;
+  previous: Json<Record<string, unknown>>;
+  idempotency_key: string;
+  created_at: CreatedAt;
+}
+
+export interface OutboxTable {
+  id: string;
+  tenant_id: string;
+  channel: string;
+  recipients: string[];
+  subject: string | null;
+  body: string | null;
+  payload: Json | null;
+  status: string;
+  idempotency_key: string;
+  plan_id: string | null;
+  step_index: number | null;
+  created_at: CreatedAt;
+}
+
+export interface RemindersTable {
+  id: string;
+  tenant_id: string;
+  plan_id: string | null;
+  step_index: number | null;
+  meeting_id: string | null;
+  offset_ms: ColumnType<string | null, number | null, number | null>;
+  fire_at: Timestamp;
+  status: string;
+  channel: string;
+  recipients: string[];
+  message: string;
+  workflow_id: string;
+  idempotency_key: string;
+  fired_at: Timestamp | null;
+  outbox_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type PlanRow = Selectable<ActionPlansTable>;
+export type NewPlanRow = Insertable<ActionPlansTable>;
+export type CalendarEventRow = Selectable<CalendarEventsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type ReminderRow = Selectable<RemindersTable>;
+export type TenantRow = Selectable<TenantsTable>;

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, OutboxRow } from './database';
+
+export type OutboxChannel = 'email' | 'sms' | 'call' | 'campaign' | 'automation' | 'notification';
+
+export interface OutboxMessage {
+  tenant_id: string;
+  channel: OutboxChannel;
+  recipients: string[];
+  subject?: string | null;
+  body?: string | null;
+  payload?: Record<string, unknown> | null;
+  status?: string;
+  idempotency_key: string;
+  plan_id?: string | null;
+  step_index?: number | null;
+}
+
+/** Writes a message unless its idempotency key is already there; returns the row either way. */
+export async function insertOutboxOnce(
+  db: Kysely<Database>,
+  message: OutboxMessage,
+): Promise<OutboxRow> {
+  const inserted = await db
+    .insertInto('outbox')
+    .values({
+      id: randomUUID(),
+      tenant_id: message.tenant_id,
+      channel: message.channel,
+      recipients: message.recipients,
+      subject: message.subject ?? null,
+      body: message.body ?? null,
+      payload: message.payload ? JSON.stringify(message.payload) : null,
+      status: message.status ?? 'queued',
+      idempotency_key: message.idempotency_key,
+      plan_id: message.plan_id ?? null,
+      step_index: message.step_index ?? null,
+    })
+    .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return inserted;
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('tenant_id', '=', message.tenant_id)
+    .where('idempotency_key', '=', message.idempotency_key)
+    .executeTakeFirstOrThrow();
+}
+
+export interface OutboxFilter {
+  channel?: string;
+  plan_id?: string;
+  limit: number;
+  /** Keyset cursor: rows strictly older than this (created_at, id). */
+  before?: { created_at: Date; id: string };
+}
+
+/** A tenant's messages, newest first. */
+export async function listOutbox(
+  db: Kysely<Database>,
+  tenantId: string,
+  filter: OutboxFilter,
+): Promise<OutboxRow[]> {
+  let query = db.selectFrom('outbox').selectAll().where('tenant_id', '=', tenantId);
+  if (filter.channel) query = query.where('channel', '=', filter.channel);
+  if (filter.plan_id) query = query.where('plan_id', '=', filter.plan_id);
+  if (filter.before) {
+    const { created_at, id } = filter.before;
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '<', created_at),
+        eb.and([eb('created_at', '=', created_at), eb('id', '<', id)]),
+      ]),
+    );
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+}

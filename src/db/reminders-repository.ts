@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely';
+import type { Database, ReminderRow } from './database';
+
+export type ReminderStatus = 'pending' | 'fired' | 'cancelled';
+
+export interface NewReminder {
+  id: string;
+  tenant_id: string;
+  plan_id: string | null;
+  step_index: number | null;
+  meeting_id: string | null;
+  offset_ms: number | null;
+  fire_at: Date;
+  channel: string;
+  recipients: string[];
+  message: string;
+  workflow_id: string;
+  idempotency_key: string;
+}
+
+/** Records a pending reminder unless its idempotency key is already there; returns the row. */
+export async function insertReminderOnce(
+  db: Kysely<Database>,
+  reminder: NewReminder,
+): Promise<ReminderRow> {
+  const inserted = await db
+    .insertInto('reminders')
+    .values({ ...reminder, status: 'pending', updated_at: new Date() })
+    .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return inserted;
+  return db
+    .selectFrom('reminders')
+    .selectAll()
+    .where('tenant_id', '=', reminder.tenant_id)
+    .where('idempotency_key', '=', reminder.idempotency_key)
+    .executeTakeFirstOrThrow();
+}
+
+export async function findReminder(
+  db: Kysely<Database>,
+  tenantId: string,
+  id: string,
+): Promise<ReminderRow | undefined> {
+  return db
+    .selectFrom('reminders')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Moves a pending reminder to a final status; a reminder already final is left alone. */
+export async function finishReminder(
+  db: Kysely<Database>,
+  tenantId: string,
+  id: string,
+  status: Exclude<ReminderStatus, 'pending'>,
+  extra: { fired_at?: Date; outbox_id?: string } = {},
+): Promise<void> {
+  await db
+    .updateTable('reminders')
+    .set({ status, ...extra, updated_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export async function listReminders(
+  db: Kysely<Database>,
+  tenantId: string,
+  filter: { status?: string; limit: number },
+): Promise<ReminderRow[]> {
+  let query = db.selectFrom('reminders').selectAll().where('tenant_id', '=', tenantId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  return query.orderBy('fire_at').orderBy('id').limit(filter.limit).execute();
+}

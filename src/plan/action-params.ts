@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/**
+ * Parameter schemas of the allowlisted action types.
+ *
+ * Fields that a chained step can supply (`use_result_from`) are optional here;
+ * `validatePlan` checks that each one is either given or chained from a step
+ * that produces it.
+ */
+
+export const email = z.email({ error: 'must be an email address' });
+export const phone = z.e164({ error: 'must be an E.164 phone number such as +14155550123' });
+
+/** A wall-clock time in the plan's timezone, or an instant when it carries an offset. */
+export const dateTime = z.iso.datetime({
+  local: true,
+  offset: true,
+  error: 'must be an ISO-8601 date-time such as 2026-01-13T15:00:00',
+});
+const date = z.iso.date({ error: 'must be an ISO-8601 date such as 2026-01-13' });
+
+const durationMinutes = z.int().min(5).max(1440);
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** Finds an existing meeting when its id is not known. */
+export const meetingMatch = z
+  .strictObject({
+    attendee: email.optional(),
+    date: date.optional(),
+    title: text(200).optional(),
+  })
+  .refine((m) => m.attendee ?? m.date ?? m.title, {
+    error: 'match needs at least one of attendee, date or title',
+  });
+
+export const emailTemplates = [
+  'meeting_invite',
+  'meeting_update',
+  'meeting_cancellation',
+  'reminder',
+] as const;
+
+export const reminderChannels = ['notification', 'email', 'sms'] as const;
+
+export const actionParams = {
+  book_meeting: z.strictObject({
+    title: text(200),
+    time: dateTime.optional(),
+    duration_minutes: durationMinutes.default(30),
+    attendees: z.array(email).max(100).optional(),
+    description: z.string().max(5000).optional(),
+    location: z.string().max(500).optional(),
+  }),
+  update_meeting: z.strictObject({
+    meeting_id: text(100).optional(),
+    match: meetingMatch.optional(),
+    time: dateTime.optional(),
+    duration_minutes: durationMinutes.optional(),
+    title: text(200).optional(),
+  }),
+  cancel_meeting: z.strictObject({
+    meeting_id: text(100).optional(),
+    match: meetingMatch.optional(),
+    reason: z.string().max(1000).optional(),
+  }),
+  check_availability: z.strictObject({
+    from: z.union([dateTime, date], {
+      error: 'must be an ISO-8601 date or date-time',
+    }),
+    to: z.union([dateTime, date], { error: 'must be an ISO-8601 date or date-time' }).optional(),
+    duration_minutes: durationMinutes.default(30),
+  }),
+  send_email: z.strictObject({
+    to: z.array(email).min(1).max(50).optional(),
+    subject: text(300).optional(),
+    body: z.string().max(20000).optional(),
+    template: z.enum(emailTemplates).optional(),
+  }),
+  send_sms: z.strictObject({
+    to: z.array(phone).min(1).max(50),
+    message: text(1600),
+  }),
+  schedule_reminder: z.strictObject({
+    offset: z.string().trim().min(1).max(20).optional(),
+    at: dateTime.optional(),
+    message: z.string().max(1000).optional(),
+    channel: z.enum(reminderChannels).default('notification'),
+    to: z.array(text(320)).min(1).max(50).optional(),
+  }),
+  initiate_call: z.strictObject({
+    to: phone,
+    script: z.string().max(5000).optional(),
+  }),
+  start_campaign: z.strictObject({
+    campaign: text(200),
+    audience: z.union([text(200), z.array(email).min(1).max(1000)]).optional(),
+  }),
+  trigger_automation: z.strictObject({
+    automation: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/i, 'must be a name of letters, digits, - and _'),
+    payload: z.record(z.string(), z.unknown()).optional(),
+  }),
+} as const;
+
+export type ActionParamsMap = {
+  [K in keyof typeof actionParams]: z.output<(typeof actionParams)[K]>;
+};

@@ -1,0 +1,52 @@
+/**
+ * Turns a sentence into an action plan. Planning runs outside workflow code
+ * (before a plan starts), so changing how plans are made never breaks the
+ * replay of plans already running.
+ */
+export interface Planner {
+  plan(intent: string, options: PlanOptions): Promise<PlannerResult>;
+}
+
+export interface PlanOptions {
+  /** The instant relative times ("tomorrow", "in 2 hours") are read against. */
+  now: Date;
+  /** IANA time zone the sentence's wall-clock times are in. */
+  timezone: string;
+  /** The tenant's or conversation's context (names, defaults) the planner may use. */
+  context?: Record<string, unknown>;
+}
+
+/** A step in the submitted plan format (see src/plan/validate-plan.ts). */
+export interface PlannedStep {
+  type: string;
+  params: Record<string, unknown>;
+  use_result_from?: number;
+  condition?: 'always' | 'if_previous_success' | 'if_previous_failed';
+}
+
+export interface PlannerResult {
+  actions: PlannedStep[];
+  /** 0..1: how much of the sentence the planner understood. */
+  confidence: number;
+  reasoning: string;
+  planner: 'rules' | 'openai';
+  warnings: string[];
+  /** For LLM planners: what was asked and answered, for the decision log. */
+  model?: string;
+  prompt?: unknown;
+  response?: unknown;
+  usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+}
+
+export type CannotPlanReason = 'outside_allowlist' | 'missing_information' | 'not_understood';
+
+/** The planner understood the request but cannot turn it into an allowed plan. */
+export class CannotPlanError extends Error {
+  override name = 'CannotPlanError';
+  constructor(
+    readonly reason: CannotPlanReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,53 @@
+import type { Meeting } from '../db/calendar-repository';
+import type { Interval } from '../activities/free-slots';
+
+export type { Meeting };
+
+/** How a step names an existing meeting. */
+export interface MeetingRef {
+  meeting_id?: string;
+  match?: { attendee?: string; date?: string; title?: string };
+  /** The zone a match's date is read in. */
+  timezone: string;
+}
+
+export interface BookRequest {
+  tenant_id: string;
+  idempotency_key: string;
+  title: string;
+  start: Date;
+  end: Date;
+  attendees: string[];
+  description?: string;
+  location?: string;
+  plan_id?: string;
+  step_index?: number;
+}
+
+export interface ChangeRequest {
+  tenant_id: string;
+  idempotency_key: string;
+  ref: MeetingRef;
+}
+
+export interface MeetingChanges {
+  start?: Date;
+  duration_minutes?: number;
+  title?: string;
+}
+
+export interface UpdateResult {
+  meeting: Meeting;
+  previous: { start_time: string; end_time: string; title: string };
+}
+
+/**
+ * A calendar Errand books into. Every write takes an idempotency key: the same
+ * key twice makes one change and returns the same meeting.
+ */
+export interface CalendarProvider {
+  book(request: BookRequest): Promise<Meeting>;
+  update(request: ChangeRequest & { changes: MeetingChanges }): Promise<UpdateResult>;
+  cancel(request: ChangeRequest & { reason?: string }): Promise<Meeting>;
+  busy(tenantId: string, from: Date, to: Date): Promise<Interval[]>;
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
+
+/** Per-tenant settings, stored as JSON on the tenant; every field has a default. */
+export const tenantSettingsSchema = z.object({
+  working_hours: z
+    .object({
+      start: clock.default('09:00'),
+      end: clock.default('17:00'),
+      /** ISO weekdays: 1 is Monday. */
+      days: z.array(z.int().min(1).max(7)).default([1, 2, 3, 4, 5]),
+      breaks: z
+        .array(z.object({ start: clock, end: clock }))
+        .default([{ start: '12:00', end: '13:00' }]),
+    })
+    .prefault({}),
+  /** Automation name → webhook URL (for example an n8n workflow). */
+  automations: z.record(z.string(), z.url()).default({}),
+});
+
+export type TenantSettings = z.output<typeof tenantSettingsSchema>;
+
+/** Reads stored settings, filling defaults; bad stored values fall back to defaults. */
+export function readTenantSettings(raw: unknown): TenantSettings {
+  const parsed = tenantSettingsSchema.safeParse(raw ?? {});
+  return parsed.success ? parsed.data : tenantSettingsSchema.parse({});
+}

@@ -1,0 +1,56 @@
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { NativeConnection } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from './activities';
+import { buildActivityDeps, buildDb, buildWorkerConnection, installWorkerRuntime } from './clients';
+import { ConfigError, loadConfig } from './config';
+
+export interface ErrandWorkerConfig {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled now. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+/** Builds the worker that runs plan and reminder workflows and every activity. */
+export async function createErrandWorker(config: ErrandWorkerConfig): Promise<Worker> {
+  return Worker.create({
+    connection: config.connection,
+    namespace: config.namespace,
+    taskQueue: config.taskQueue,
+    activities: createActivities(config.deps),
+    ...(config.workflowBundle
+      ? { workflowBundle: config.workflowBundle }
+      : { workflowsPath: WORKFLOWS_PATH }),
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  installWorkerRuntime(config);
+  const db = buildDb(config);
+  const connection = await buildWorkerConnection(config);
+  const worker = await createErrandWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps: buildActivityDeps(config, db),
+  });
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await db.destroy();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  });
+}

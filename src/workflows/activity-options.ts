@@ -1,0 +1,63 @@
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
+import type { ActionType } from '../plan/action-types';
+import { DOMAIN_ERROR_TYPES } from '../plan/domain-errors';
+
+const nonRetryableErrorTypes = [...DOMAIN_ERROR_TYPES];
+
+/** Calendar writes: quick, and worth retrying a few times on a flaky database. */
+const calendar: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: {
+    initialInterval: '500ms',
+    backoffCoefficient: 2,
+    maximumInterval: '10s',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes,
+  },
+};
+
+/** Deliveries: a provider outage should be waited out, not turned into a failed plan. */
+const delivery: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1m',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes,
+  },
+};
+
+/** Webhooks answer slowly and their owners expect a few retries. */
+const automation: ActivityOptions = {
+  startToCloseTimeout: '60s',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '1m',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes,
+  },
+};
+
+/** The retry policy of each action type, in one place. */
+export const STEP_OPTIONS: Record<ActionType, ActivityOptions> = {
+  book_meeting: calendar,
+  update_meeting: calendar,
+  cancel_meeting: calendar,
+  check_availability: calendar,
+  schedule_reminder: calendar,
+  send_email: delivery,
+  send_sms: delivery,
+  initiate_call: delivery,
+  start_campaign: delivery,
+  trigger_automation: automation,
+};
+
+/** Audit writes: local to the worker, retried until Postgres answers. */
+export const AUDIT_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s' },
+};
+
+export const REMINDER_OPTIONS: ActivityOptions = delivery;

@@ -1,0 +1,73 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ActionType } from '../plan/action-types';
+import type { StepStatus } from '../plan/conditions';
+import type { Plan } from '../plan/validate-plan';
+
+export type { StepStatus };
+
+/** Where a plan is in its life. */
+export type PlanStatus = 'pending' | 'running' | 'completed' | 'failed';
+
+export const TERMINAL_PLAN_STATUSES: readonly PlanStatus[] = ['completed', 'failed'];
+
+export interface StepError {
+  type: string;
+  message: string;
+}
+
+/** One step's state, as the query returns it and the audit trail stores it. */
+export interface StepState {
+  index: number;
+  type: ActionType;
+  status: StepStatus;
+  output: Record<string, unknown> | null;
+  error: StepError | null;
+  skip_reason: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+/** A plan's state: the workflow's query answer and the shape `action_plans` mirrors. */
+export interface PlanState {
+  plan_id: string;
+  tenant_id: string;
+  status: PlanStatus;
+  current_step: number | null;
+  steps: StepState[];
+  /** On failure: the first step that failed and why. */
+  error: (StepError & { step: number; step_type: ActionType }) | null;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+export interface PlanWorkflowInput {
+  tenant_id: string;
+  plan_id: string;
+  /** Resolved at submission: the plan's own, else the tenant's. */
+  timezone: string;
+  plan: Plan;
+}
+
+export interface ReminderWorkflowInput {
+  tenant_id: string;
+  reminder_id: string;
+  /** ISO instant. */
+  fire_at: string;
+}
+
+export type ReminderOutcome = 'fired' | 'cancelled';
+
+export const getPlanState = defineQuery<PlanState>('getPlanState');
+export const getReminderFireAt = defineQuery<string>('getReminderFireAt');
+/** Moves a pending reminder, e.g. when its meeting is rescheduled. */
+export const rescheduleReminder = defineSignal<[{ fire_at: string }]>('rescheduleReminder');
+export const cancelReminder = defineSignal('cancelReminder');
+
+/** Workflow IDs carry the tenant, so one tenant's IDs can never collide with another's. */
+export function planWorkflowId(tenantId: string, planId: string): string {
+  return `${tenantId}/plan/${planId}`;
+}
+
+export function reminderWorkflowId(tenantId: string, reminderId: string): string {
+  return `${tenantId}/reminder/${reminderId}`;
+}

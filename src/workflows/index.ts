@@ -1,0 +1,2 @@
+export { planWorkflow } from './plan-workflow';
+export { reminderWorkflow } from './reminder-workflow';

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import { createActivities, type Activities, type ActivityDeps } from '../../src/activities';
+import { createApp } from '../../src/api/app';
+import { createDb } from '../../src/db/create-db';
+import type { Database } from '../../src/db/database';
+import { createOutboxSender } from '../../src/providers/message-sender';
+import { createPostgresCalendar } from '../../src/providers/postgres-calendar';
+import { ensureTenant, type Tenant } from '../../src/tenants/tenants-repository';
+
+let runtimeInstalled = false;
+
+export interface HarnessOptions {
+  /** Wraps the real activities, e.g. to fail after a write. */
+  wrapActivities?: (activities: Activities) => Activities;
+  deps?: Partial<ActivityDeps>;
+  timezone?: string;
+  settings?: Record<string, unknown>;
+}
+
+export interface Harness {
+  db: Kysely<Database>;
+  client: Client;
+  tenant: Tenant;
+  taskQueue: string;
+  baseUrl: string;
+  /** Calls the API over HTTP as the harness's tenant. */
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse>;
+  /** Another tenant of the same deployment. */
+  newTenant(): Promise<Tenant>;
+  close(): Promise<void>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/**
+ * A real worker on the run's Temporal server, a real API on a free port, real
+ * Postgres, and a fresh tenant and task queue, so test files never collide.
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    runtimeInstalled = true;
+  }
+  const address = inject('temporalAddress');
+  const db = createDb({ url: inject('databaseUrl'), maxConnections: 5 });
+  const tenant = await ensureTenant(db, {
+    id: `t-${randomUUID().slice(0, 8)}`,
+    timezone: options.timezone ?? 'UTC',
+    settings: options.settings,
+  });
+  const taskQueue = `errand-test-${randomUUID()}`;
+  const deps: ActivityDeps = {
+    db,
+    calendar: createPostgresCalendar({ db, meetingLinkBase: 'https://meet.example.com/t/' }),
+    messages: createOutboxSender(db),
+    fetch: globalThis.fetch,
+    now: () => new Date(),
+    reminderGraceMs: 60_000,
+    ...options.deps,
+  };
+  const activities = createActivities(deps);
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    activities: options.wrapActivities ? options.wrapActivities(activities) : activities,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const app = createApp({
+    db,
+    temporal: client,
+    taskQueue,
+    logger: pino({ level: 'silent' }),
+    defaultTenant: tenant.id,
+    bodyLimit: '64kb',
+    webUiUrl: 'http://localhost:8233',
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    db,
+    client,
+    tenant,
+    taskQueue,
+    baseUrl,
+    async api(method, path, body, headers = {}) {
+      const res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          'x-errand-tenant': tenant.id,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        body:
+          body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+    },
+    newTenant: () => ensureTenant(db, { id: `t-${randomUUID().slice(0, 8)}` }),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  intervalMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** A wall-clock ISO time `days` from now at `hour`:00 in UTC, for bookings that never clash across runs. */
+export function futureSlot(days: number, hour: number, minute = 0): string {
+  const d = new Date(Date.now() + days * 24 * 3600 * 1000);
+  d.setUTCHours(hour, minute, 0, 0);
+  return d.toISOString().slice(0, 19);
+}
