@@ -5,6 +5,7 @@ import type { ActivityDeps } from './activities/deps';
 import type { Config } from './config';
 import { createDb } from './db/create-db';
 import type { Database } from './db/database';
+import type { CalendarProvider } from './providers/calendar-provider';
 import { createOutboxSender } from './providers/message-sender';
 import { createPostgresCalendar } from './providers/postgres-calendar';
 
@@ -37,11 +38,21 @@ export async function buildWorkerConnection(config: Config): Promise<NativeConne
   });
 }
 
+/** The tenant calendar: the built-in Postgres one. */
+export function buildCalendar(config: Config, db: Kysely<Database>): CalendarProvider {
+  return createPostgresCalendar({ db, meetingLinkBase: config.MEETING_LINK_BASE });
+}
+
 /** The built-in providers: the Postgres calendar and the Postgres outbox. */
-export function buildActivityDeps(config: Config, db: Kysely<Database>): ActivityDeps {
+export function buildActivityDeps(
+  config: Config,
+  db: Kysely<Database>,
+  temporal: Client,
+): ActivityDeps {
   return {
     db,
-    calendar: createPostgresCalendar({ db, meetingLinkBase: config.MEETING_LINK_BASE }),
+    temporal,
+    calendar: buildCalendar(config, db),
     messages: createOutboxSender(db),
     fetch: globalThis.fetch,
     now: () => new Date(),

@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startApi } from './api/server';
-import { buildActivityDeps, buildDb, buildWorkerConnection, installWorkerRuntime } from './clients';
+import {
+  buildActivityDeps,
+  buildDb,
+  buildTemporalClient,
+  buildWorkerConnection,
+  installWorkerRuntime,
+} from './clients';
 import { ConfigError, loadConfig } from './config';
 import { ensureDatabase, migrateToLatest } from './db/migrate';
 import {
@@ -46,11 +52,12 @@ async function main(): Promise<void> {
   }
 
   const connection = await buildWorkerConnection(config);
+  const temporal = await buildTemporalClient(config);
   const worker = await createErrandWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: buildActivityDeps(config, db),
+    deps: buildActivityDeps(config, db, temporal),
   });
   const running = worker.run();
   const api = await startApi(config);
@@ -75,6 +82,7 @@ Then follow it:
     await running.catch(() => undefined);
     await api.close();
     await connection.close();
+    await temporal.connection.close();
     await db.destroy();
     await server?.stop();
     process.exit(0);

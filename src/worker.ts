@@ -2,7 +2,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
-import { buildActivityDeps, buildDb, buildWorkerConnection, installWorkerRuntime } from './clients';
+import {
+  buildActivityDeps,
+  buildDb,
+  buildTemporalClient,
+  buildWorkerConnection,
+  installWorkerRuntime,
+} from './clients';
 import { ConfigError, loadConfig } from './config';
 
 export interface ErrandWorkerConfig {
@@ -34,16 +40,18 @@ async function main(): Promise<void> {
   installWorkerRuntime(config);
   const db = buildDb(config);
   const connection = await buildWorkerConnection(config);
+  const temporal = await buildTemporalClient(config);
   const worker = await createErrandWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: buildActivityDeps(config, db),
+    deps: buildActivityDeps(config, db, temporal),
   });
   try {
     await worker.run();
   } finally {
     await connection.close();
+    await temporal.connection.close();
     await db.destroy();
   }
 }

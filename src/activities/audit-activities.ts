@@ -18,6 +18,8 @@ export function createAuditActivities(deps: Pick<ActivityDeps, 'db'>) {
           error: state.error,
           started_at: state.started_at,
           completed_at: state.completed_at,
+          approvals: state.approvals,
+          compensation: state.compensation,
         },
         event,
       );

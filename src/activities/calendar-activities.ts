@@ -1,5 +1,6 @@
 import type { ActionParams } from '../plan/action-types';
 import { idempotencyKey, type StepInput, type StepOutput } from '../plan/step-io';
+import { followMeeting } from '../reminders/reminder-sync';
 import { findTenant } from '../tenants/tenants-repository';
 import { dayBounds, isDateOnly, toInstant } from '../time/zoned-time';
 import type { ActivityDeps } from './deps';
@@ -43,6 +44,7 @@ export function createCalendarActivities(deps: ActivityDeps) {
           title: p.title,
         },
       });
+      await followMeeting(deps, input.tenant_id, meeting);
       return { ...meeting, previous };
     },
 
@@ -54,6 +56,7 @@ export function createCalendarActivities(deps: ActivityDeps) {
         ref: refOf(p, input.timezone),
         reason: p.reason,
       });
+      await followMeeting(deps, input.tenant_id, meeting);
       return { ...meeting };
     },
 

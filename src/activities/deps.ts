@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { CalendarProvider } from '../providers/calendar-provider';
@@ -6,6 +7,8 @@ import type { MessageSender } from '../providers/message-sender';
 /** What activities need from the outside world; the worker builds it. */
 export interface ActivityDeps {
   db: Kysely<Database>;
+  /** To move and cancel reminder workflows when their meeting changes. */
+  temporal: Client;
   calendar: CalendarProvider;
   messages: MessageSender;
   /** For automation webhooks. */

@@ -4,6 +4,7 @@ import { createCalendarActivities } from './calendar-activities';
 import type { ActivityDeps } from './deps';
 import { createMessageActivities } from './message-activities';
 import { createReminderActivities } from './reminder-activities';
+import { createUndoActivities } from './undo-activities';
 
 export type { ActivityDeps };
 
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMessageActivities(deps),
     ...createReminderActivities(deps),
     ...createAuditActivities(deps),
+    ...createUndoActivities(deps),
   };
   // Fails to compile when an allowlisted action has no activity.
   const steps: StepActivities = activities;

@@ -54,6 +54,7 @@ export function createReminderActivities(deps: ActivityDeps) {
         channel: p.channel,
         recipients: p.to ?? [],
         message,
+        timezone: input.timezone,
         workflow_id: reminderWorkflowId(input.tenant_id, id),
         idempotency_key: idempotencyKey(input),
       });

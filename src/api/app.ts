@@ -4,11 +4,13 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Database } from '../db/database';
+import type { CalendarProvider } from '../providers/calendar-provider';
 import { calendarRoutes } from './calendar-routes';
 import { catalogRoutes } from './catalog-routes';
 import { errorHandler, unknownRoute } from './http-error';
 import { outboxRoutes } from './outbox-routes';
 import { createPlanService } from './plan-service';
+import { planControlRoutes } from './plan-control-routes';
 import { plansRoutes } from './plans-routes';
 import { remindersRoutes } from './reminders-routes';
 import { resolveTenant } from './tenant-context';
@@ -16,6 +18,7 @@ import { resolveTenant } from './tenant-context';
 export interface AppDeps {
   db: Kysely<Database>;
   temporal: Client;
+  calendar: CalendarProvider;
   taskQueue: string;
   logger: Logger;
   defaultTenant: string;
@@ -53,9 +56,10 @@ export function createApp(deps: AppDeps): express.Express {
       webUiLink,
     }),
   );
-  app.use(calendarRoutes(deps.db));
+  app.use(planControlRoutes(deps));
+  app.use(calendarRoutes(deps));
   app.use(outboxRoutes(deps.db));
-  app.use(remindersRoutes(deps.db));
+  app.use(remindersRoutes(deps));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
   return app;

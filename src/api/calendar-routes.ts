@@ -1,8 +1,16 @@
-import { Router } from 'express';
-import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { listEvents, toMeeting } from '../db/calendar-repository';
-import type { Database } from '../db/database';
+import { CalendarConflictError, MeetingNotFoundError } from '../activities/errors';
+import { listEvents, toMeeting, type Meeting } from '../db/calendar-repository';
+import { dateTime } from '../plan/action-params';
+import { timeZone } from '../plan/plan-schema';
+import type { CalendarProvider } from '../providers/calendar-provider';
+import { followMeeting, type ReminderSyncDeps } from '../reminders/reminder-sync';
+import { toInstant } from '../time/zoned-time';
+import { HttpError, notFound } from './http-error';
+import { parseBody } from './parse-body';
+import { requireJson } from './require-json';
 import { limitParam, parseQuery } from './pagination';
 import { tenantOf } from './tenant-context';
 
@@ -18,9 +26,75 @@ const eventsQuery = z.strictObject({
   limit: limitParam,
 });
 
-/** The built-in calendar's events, for the tenant. */
-export function calendarRoutes(db: Kysely<Database>): Router {
+const changeBody = z
+  .strictObject({
+    time: dateTime.optional(),
+    duration_minutes: z.int().min(5).max(1440).optional(),
+    title: z.string().trim().min(1).max(200).optional(),
+    /** The zone a time without offset is read in; default: the tenant's. */
+    timezone: timeZone.optional(),
+  })
+  .refine((b) => b.time ?? b.duration_minutes ?? b.title, {
+    error: 'give time, duration_minutes or title',
+  });
+
+const cancelBody = z.strictObject({ reason: z.string().trim().max(1000).optional() });
+
+export interface CalendarRoutesDeps extends ReminderSyncDeps {
+  calendar: CalendarProvider;
+}
+
+/** The tenant's calendar: list events, move or cancel one (its reminders follow). */
+export function calendarRoutes(deps: CalendarRoutesDeps): Router {
+  const { db } = deps;
   const router = Router();
+
+  const change = async (res: Response, apply: () => Promise<Meeting>) => {
+    try {
+      const meeting = await apply();
+      await followMeeting(deps, tenantOf(res).id, meeting);
+      res.json(meeting);
+    } catch (err) {
+      if (err instanceof MeetingNotFoundError) throw notFound('meeting');
+      if (err instanceof CalendarConflictError)
+        throw new HttpError(409, 'calendar_conflict', err.message);
+      throw err;
+    }
+  };
+  const keyOf = (req: Request) => `api:${req.header('idempotency-key') ?? randomUUID()}`;
+
+  router.patch('/v1/calendar/events/:id', requireJson, async (req, res) => {
+    const body = parseBody(changeBody, req.body ?? {});
+    const tenant = tenantOf(res);
+    const timezone = body.timezone ?? tenant.timezone;
+    await change(res, async () => {
+      const { meeting } = await deps.calendar.update({
+        tenant_id: tenant.id,
+        idempotency_key: keyOf(req),
+        ref: { meeting_id: String(req.params.id), timezone },
+        changes: {
+          start: body.time ? toInstant(body.time, timezone) : undefined,
+          duration_minutes: body.duration_minutes,
+          title: body.title,
+        },
+      });
+      return meeting;
+    });
+  });
+
+  router.delete('/v1/calendar/events/:id', async (req, res) => {
+    const body = parseBody(cancelBody, req.body ?? {});
+    const tenant = tenantOf(res);
+    await change(res, () =>
+      deps.calendar.cancel({
+        tenant_id: tenant.id,
+        idempotency_key: keyOf(req),
+        ref: { meeting_id: String(req.params.id), timezone: tenant.timezone },
+        reason: body.reason,
+      }),
+    );
+  });
+
   router.get('/v1/calendar/events', async (req, res) => {
     const query = parseQuery(eventsQuery, req.query);
     const rows = await listEvents(db, tenantOf(res).id, {

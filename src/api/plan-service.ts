@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database, PlanRow } from '../db/database';
 import { deletePlan, findPlanByIdempotencyKey, insertPlan } from '../db/plans-repository';
+import { parseOffset } from '../plan/offset';
 import { validatePlan, type Plan } from '../plan/validate-plan';
 import { ERRAND_TENANT } from '../temporal/search-attributes';
 import type { Tenant } from '../tenants/tenants-repository';
@@ -18,6 +19,20 @@ export interface PlanServiceDeps {
 export interface SubmitOptions {
   idempotencyKey?: string;
   source?: string;
+  /** Why the caller (e.g. a planner with low confidence) wants a human decision first. */
+  approvalReason?: string;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Why the plan must wait for approval before anything runs, or null. */
+export function approvalReason(tenant: Tenant, plan: Plan, callerReason?: string): string | null {
+  if (callerReason) return callerReason;
+  if (plan.require_approval) return 'the plan was submitted with require_approval';
+  const gated = [...new Set(plan.actions.map((a) => a.type))].filter((t) =>
+    tenant.settings.approval.required_for.includes(t),
+  );
+  return gated.length ? `the tenant's policy requires approval for ${gated.join(', ')}` : null;
 }
 
 /** Submits plans: validate, persist, start the workflow — or leave nothing behind. */
@@ -67,7 +82,15 @@ export function createPlanService(deps: PlanServiceDeps) {
         }
         throw err;
       });
-      const input: PlanWorkflowInput = { tenant_id: tenant.id, plan_id: id, timezone, plan };
+      const input: PlanWorkflowInput = {
+        tenant_id: tenant.id,
+        plan_id: id,
+        timezone,
+        plan,
+        approval_reason: approvalReason(tenant, plan, options.approvalReason),
+        approval_timeout_ms:
+          parseOffset(plan.approval_timeout ?? tenant.settings.approval.timeout) ?? DAY_MS,
+      };
       try {
         await deps.temporal.workflow.start('planWorkflow', {
           taskQueue: deps.taskQueue,

@@ -17,6 +17,8 @@ export function planView(row: PlanRow, links?: { webUi: string }) {
     actions: row.actions,
     steps: row.step_results,
     error: row.error,
+    approvals: row.approvals ?? [],
+    compensation: row.compensation ?? [],
     created_at: row.created_at.toISOString(),
     started_at: row.started_at?.toISOString() ?? null,
     completed_at: row.completed_at?.toISOString() ?? null,

@@ -1,8 +1,10 @@
 import { Router } from 'express';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Database, ReminderRow } from '../db/database';
-import { listReminders } from '../db/reminders-repository';
+import { isUuid } from '../db/calendar-repository';
+import type { ReminderRow } from '../db/database';
+import { findReminder, listReminders } from '../db/reminders-repository';
+import { cancelPendingReminder, type ReminderSyncDeps } from '../reminders/reminder-sync';
+import { HttpError, notFound } from './http-error';
 import { limitParam, parseQuery } from './pagination';
 import { tenantOf } from './tenant-context';
 
@@ -27,13 +29,30 @@ export function reminderView(row: ReminderRow) {
   };
 }
 
-/** The tenant's reminders, soonest first. */
-export function remindersRoutes(db: Kysely<Database>): Router {
+/** The tenant's reminders, soonest first; a pending one can be cancelled. */
+export function remindersRoutes(deps: ReminderSyncDeps): Router {
+  const { db } = deps;
   const router = Router();
   router.get('/v1/reminders', async (req, res) => {
     const query = parseQuery(remindersQuery, req.query);
     const rows = await listReminders(db, tenantOf(res).id, query);
     res.json({ data: rows.map(reminderView) });
+  });
+  router.delete('/v1/reminders/:id', async (req, res) => {
+    const tenant = tenantOf(res);
+    const row = isUuid(req.params.id)
+      ? await findReminder(db, tenant.id, req.params.id)
+      : undefined;
+    if (!row) throw notFound('reminder');
+    if (row.status !== 'pending' || !(await cancelPendingReminder(deps, row))) {
+      const now = await findReminder(db, tenant.id, row.id);
+      throw new HttpError(
+        409,
+        'reminder_not_pending',
+        `the reminder has already ${now?.status ?? row.status}`,
+      );
+    }
+    res.json(reminderView((await findReminder(db, tenant.id, row.id))!));
   });
   return router;
 }

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
-import { buildDb, buildTemporalClient } from '../clients';
+import { buildCalendar, buildDb, buildTemporalClient } from '../clients';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createApp } from './app';
 
@@ -15,6 +15,7 @@ export async function startApi(
   const app = createApp({
     db,
     temporal,
+    calendar: buildCalendar(config, db),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger,
     defaultTenant: config.ERRAND_DEFAULT_TENANT,

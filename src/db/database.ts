@@ -40,6 +40,8 @@ export interface ActionPlansTable {
   step_results: Json<unknown[]>;
   error: Json<unknown> | null;
   idempotency_key: string | null;
+  approvals: Json<unknown[]> | null;
+  compensation: Json<unknown[]> | null;
   created_at: CreatedAt;
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
@@ -114,6 +116,8 @@ export interface RemindersTable {
   channel: string;
   recipients: string[];
   message: string;
+  /** The zone an offset's whole days are counted in when the meeting moves. */
+  timezone: string | null;
   workflow_id: string;
   idempotency_key: string;
   fired_at: Timestamp | null;

@@ -9,6 +9,8 @@ export interface PlanSnapshot {
   error: unknown;
   started_at: string | null;
   completed_at: string | null;
+  approvals: unknown[];
+  compensation: unknown[];
 }
 
 export interface PlanEvent {
@@ -80,6 +82,8 @@ export async function recordPlanTransition(
         error: snapshot.error ? JSON.stringify(snapshot.error) : null,
         started_at: snapshot.started_at,
         completed_at: snapshot.completed_at,
+        approvals: JSON.stringify(snapshot.approvals),
+        compensation: JSON.stringify(snapshot.compensation),
         updated_at: new Date(),
       })
       .where('tenant_id', '=', tenantId)

@@ -14,6 +14,7 @@ export interface NewReminder {
   channel: string;
   recipients: string[];
   message: string;
+  timezone: string;
   workflow_id: string;
   idempotency_key: string;
 }

@@ -1,6 +1,6 @@
 import type { StepCondition } from './plan-schema';
 
-export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'compensated';
 
 export interface ConditionInput {
   index: number;

@@ -27,6 +27,8 @@ export const stepEnvelope = z.strictObject({
   params: z.record(z.string(), z.unknown()).default({}),
   use_result_from: z.int({ error: 'must be the index of an earlier step' }).optional(),
   condition: z.enum(stepConditions).default('always'),
+  /** "required": the plan pauses for a decision just before this step. */
+  approval: z.enum(['required', 'none']).default('none'),
 });
 
 /** A plan as submitted, before each step's params are checked. */
@@ -37,6 +39,9 @@ export const planEnvelope = z.strictObject({
   conversation_id: z.string().max(200).optional(),
   user_id: z.string().max(200).optional(),
   on_failure: z.enum(failurePolicies).default('stop'),
+  require_approval: z.boolean().default(false),
+  /** How long an approval may wait, e.g. "2h" or "3d"; default: the tenant's (24h). */
+  approval_timeout: z.string().trim().min(1).max(20).optional(),
   actions: z
     .array(z.unknown())
     .min(1, { error: 'a plan needs at least one action' })

@@ -17,6 +17,7 @@ export interface PlanStep<T extends ActionType = ActionType> {
   params: ActionParams<T>;
   use_result_from?: number;
   condition: StepCondition;
+  approval: 'required' | 'none';
 }
 
 /** A plan that passed validation: every step is allowlisted and consistent with the others. */
@@ -27,6 +28,8 @@ export interface Plan {
   conversation_id?: string;
   user_id?: string;
   on_failure: FailurePolicy;
+  require_approval: boolean;
+  approval_timeout?: string;
   actions: PlanStep[];
 }
 
@@ -53,8 +56,21 @@ export function validatePlan(input: unknown): PlanValidation {
   if (errors.length === 0) {
     steps.forEach((step, index) => checkAcrossSteps(step, index, steps, errors));
   }
+  const timeout = envelope.data.approval_timeout;
+  if (timeout !== undefined && !isApprovalTimeout(timeout)) {
+    errors.push({
+      path: 'approval_timeout',
+      message: `"${timeout}" is not a duration between 1 second and 90 days, e.g. 2h or 3d`,
+    });
+  }
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, plan: { ...envelope.data, actions: steps } };
+}
+
+/** Approval deadlines: a positive duration from a second to 90 days. */
+export function isApprovalTimeout(text: string): boolean {
+  const ms = parseOffset(text);
+  return ms !== null && ms >= 1000 && ms <= 90 * 24 * 3600 * 1000;
 }
 
 function parseStep(raw: unknown, index: number, errors: FieldError[]): PlanStep | null {
@@ -128,7 +144,7 @@ function checkAcrossSteps(step: PlanStep, index: number, steps: PlanStep[], erro
     case 'send_email': {
       const p = step.params as ActionParams<'send_email'>;
       requireField(p.to !== undefined, 'to', 'attendees');
-      const hasContent = p.subject ?? p.body ?? p.template ?? chained('title');
+      const hasContent = p.subject || p.body || p.template || chained('title');
       if (!hasContent) fail(at('params'), 'an email needs a subject, a body or a template');
       break;
     }

@@ -49,5 +49,7 @@ export interface CalendarProvider {
   book(request: BookRequest): Promise<Meeting>;
   update(request: ChangeRequest & { changes: MeetingChanges }): Promise<UpdateResult>;
   cancel(request: ChangeRequest & { reason?: string }): Promise<Meeting>;
+  /** Confirms a cancelled meeting again; its slot must still be free. */
+  restore(request: ChangeRequest): Promise<Meeting>;
   busy(tenantId: string, from: Date, to: Date): Promise<Interval[]>;
 }

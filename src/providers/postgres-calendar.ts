@@ -75,7 +75,7 @@ export function createPostgresCalendar(config: PostgresCalendarConfig): Calendar
   /** Runs a change once per idempotency key; a repeat returns the recorded outcome. */
   const changeOnce = async <T>(
     request: ChangeRequest,
-    kind: 'update' | 'cancel',
+    kind: 'update' | 'cancel' | 'restore',
     apply: (trx: Transaction<Database>, event: CalendarEventRow) => Promise<CalendarEventRow>,
     replay: (event: CalendarEventRow, previous: Record<string, unknown>) => T,
     fresh: (event: CalendarEventRow, previous: CalendarEventRow) => T,
@@ -94,8 +94,10 @@ export function createPostgresCalendar(config: PostgresCalendarConfig): Calendar
         return replay(event, previous);
       }
       const event = await resolve(trx, request.tenant_id, request.ref);
-      if (event.status !== 'confirmed')
-        throw new MeetingNotFoundError(`meeting ${event.id} is cancelled`);
+      const expected = kind === 'restore' ? 'cancelled' : 'confirmed';
+      if (event.status !== expected) {
+        throw new MeetingNotFoundError(`meeting ${event.id} is ${event.status}, not ${expected}`);
+      }
       const changed = await apply(trx, event);
       await trx
         .insertInto('calendar_changes')
@@ -211,6 +213,29 @@ export function createPostgresCalendar(config: PostgresCalendarConfig): Calendar
         (event) => toMeeting(event),
         (event) => toMeeting(event),
       );
+    },
+
+    async restore(request: ChangeRequest) {
+      try {
+        return await changeOnce(
+          request,
+          'restore',
+          (trx, event) =>
+            trx
+              .updateTable('calendar_events')
+              .set({ status: 'confirmed', cancel_reason: null, updated_at: new Date() })
+              .where('id', '=', event.id)
+              .returningAll()
+              .executeTakeFirstOrThrow(),
+          (event) => toMeeting(event),
+          (event) => toMeeting(event),
+        );
+      } catch (err) {
+        if (!isExclusionViolation(err)) throw err;
+        throw new CalendarConflictError(
+          `meeting ${String(request.ref.meeting_id)} cannot be restored: its slot is taken`,
+        );
+      }
     },
 
     async busy(tenantId: string, from: Date, to: Date) {

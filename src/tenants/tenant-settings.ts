@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ACTION_TYPES } from '../plan/action-types';
+import { isApprovalTimeout } from '../plan/validate-plan';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 
@@ -13,6 +15,16 @@ export const tenantSettingsSchema = z.object({
       breaks: z
         .array(z.object({ start: clock, end: clock }))
         .default([{ start: '12:00', end: '13:00' }]),
+    })
+    .prefault({}),
+  approval: z
+    .object({
+      /** Plans with any of these action types wait for a human decision first. */
+      required_for: z
+        .array(z.enum(ACTION_TYPES))
+        .default(['start_campaign', 'initiate_call', 'trigger_automation']),
+      /** How long a decision may wait before the plan expires. */
+      timeout: z.string().refine(isApprovalTimeout).default('24h'),
     })
     .prefault({}),
   /** Automation name → webhook URL (for example an n8n workflow). */

@@ -4,9 +4,12 @@ import { DOMAIN_ERROR_TYPES } from '../plan/domain-errors';
 
 const nonRetryableErrorTypes = [...DOMAIN_ERROR_TYPES];
 
+// A worker that dies mid-step is noticed when the step's start-to-close timeout passes,
+// so these stay close to what a step really needs.
+
 /** Calendar writes: quick, and worth retrying a few times on a flaky database. */
 const calendar: ActivityOptions = {
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: '10s',
   retry: {
     initialInterval: '500ms',
     backoffCoefficient: 2,
@@ -18,7 +21,7 @@ const calendar: ActivityOptions = {
 
 /** Deliveries: a provider outage should be waited out, not turned into a failed plan. */
 const delivery: ActivityOptions = {
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: '15s',
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,
@@ -61,3 +64,15 @@ export const AUDIT_OPTIONS: LocalActivityOptions = {
 };
 
 export const REMINDER_OPTIONS: ActivityOptions = delivery;
+
+/** Undo steps: retried a while, then recorded as failed; domain errors are final at once. */
+export const UNDO_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes,
+  },
+};

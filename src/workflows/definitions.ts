@@ -1,4 +1,4 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActionType } from '../plan/action-types';
 import type { StepStatus } from '../plan/conditions';
 import type { Plan } from '../plan/validate-plan';
@@ -6,9 +6,55 @@ import type { Plan } from '../plan/validate-plan';
 export type { StepStatus };
 
 /** Where a plan is in its life. */
-export type PlanStatus = 'pending' | 'running' | 'completed' | 'failed';
+export type PlanStatus =
+  | 'pending'
+  | 'awaiting_approval'
+  | 'running'
+  | 'completed'
+  | 'failed'
+  | 'rejected'
+  | 'expired'
+  | 'cancelled';
 
-export const TERMINAL_PLAN_STATUSES: readonly PlanStatus[] = ['completed', 'failed'];
+export const TERMINAL_PLAN_STATUSES: readonly PlanStatus[] = [
+  'completed',
+  'failed',
+  'rejected',
+  'expired',
+  'cancelled',
+];
+
+/** What an approver sends. */
+export interface DecisionInput {
+  /** Who decides; the API fills it from the request. */
+  by?: string;
+  reason?: string;
+}
+
+export interface ApprovalDecision {
+  outcome: 'approved' | 'rejected' | 'expired';
+  by: string;
+  at: string;
+  reason: string | null;
+}
+
+/** One wait for a human decision: for the whole plan (step null) or before one step. */
+export interface ApprovalRecord {
+  step: number | null;
+  reason: string;
+  requested_at: string;
+  deadline: string;
+  decision: ApprovalDecision | null;
+}
+
+/** What compensation did to one done step. */
+export interface CompensationRecord {
+  step: number;
+  type: ActionType;
+  outcome: 'undone' | 'undo_failed' | 'not_undoable';
+  error: StepError | null;
+  at: string;
+}
 
 export interface StepError {
   type: string;
@@ -38,6 +84,8 @@ export interface PlanState {
   error: (StepError & { step: number; step_type: ActionType }) | null;
   started_at: string | null;
   completed_at: string | null;
+  approvals: ApprovalRecord[];
+  compensation: CompensationRecord[];
 }
 
 export interface PlanWorkflowInput {
@@ -46,6 +94,10 @@ export interface PlanWorkflowInput {
   /** Resolved at submission: the plan's own, else the tenant's. */
   timezone: string;
   plan: Plan;
+  /** Set when the whole plan must be approved before anything runs, with why. */
+  approval_reason?: string | null;
+  /** How long any approval of this plan may wait. */
+  approval_timeout_ms: number;
 }
 
 export interface ReminderWorkflowInput {
@@ -58,6 +110,10 @@ export interface ReminderWorkflowInput {
 export type ReminderOutcome = 'fired' | 'cancelled';
 
 export const getPlanState = defineQuery<PlanState>('getPlanState');
+/** Approves the pending decision; refused unless the plan is awaiting one. */
+export const approvePlan = defineUpdate<ApprovalDecision, [DecisionInput]>('approve');
+/** Rejects the pending decision; refused unless the plan is awaiting one. */
+export const rejectPlan = defineUpdate<ApprovalDecision, [DecisionInput]>('reject');
 export const getReminderFireAt = defineQuery<string>('getReminderFireAt');
 /** Moves a pending reminder, e.g. when its meeting is rescheduled. */
 export const rescheduleReminder = defineSignal<[{ fire_at: string }]>('rescheduleReminder');

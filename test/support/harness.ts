@@ -21,6 +21,13 @@ export interface HarnessOptions {
   deps?: Partial<ActivityDeps>;
   timezone?: string;
   settings?: Record<string, unknown>;
+  /** Another Temporal server than the run's shared one. */
+  temporalAddress?: string;
+  /** Reuse a tenant and task queue, e.g. to restart Errand around a waiting plan. */
+  tenantId?: string;
+  taskQueue?: string;
+  /** false: no in-process worker (a test runs its own, e.g. in a process it can kill). */
+  worker?: boolean;
 }
 
 export interface Harness {
@@ -57,16 +64,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
-  const address = inject('temporalAddress');
+  const address = options.temporalAddress ?? inject('temporalAddress');
   const db = createDb({ url: inject('databaseUrl'), maxConnections: 5 });
   const tenant = await ensureTenant(db, {
-    id: `t-${randomUUID().slice(0, 8)}`,
+    id: options.tenantId ?? `t-${randomUUID().slice(0, 8)}`,
     timezone: options.timezone ?? 'UTC',
     settings: options.settings,
   });
-  const taskQueue = `errand-test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `errand-test-${randomUUID()}`;
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
   const deps: ActivityDeps = {
     db,
+    temporal: client,
     calendar: createPostgresCalendar({ db, meetingLinkBase: 'https://meet.example.com/t/' }),
     messages: createOutboxSender(db),
     fetch: globalThis.fetch,
@@ -76,18 +86,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const activities = createActivities(deps);
   const nativeConnection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({
-    connection: nativeConnection,
-    taskQueue,
-    activities: options.wrapActivities ? options.wrapActivities(activities) : activities,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-  });
-  const running = worker.run();
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const worker =
+    options.worker === false
+      ? null
+      : await Worker.create({
+          connection: nativeConnection,
+          taskQueue,
+          activities: options.wrapActivities ? options.wrapActivities(activities) : activities,
+          workflowBundle: { codePath: inject('workflowBundlePath') },
+        });
+  const running = worker?.run();
   const app = createApp({
     db,
     temporal: client,
+    calendar: deps.calendar,
     taskQueue,
     logger: pino({ level: 'silent' }),
     defaultTenant: tenant.id,
@@ -123,7 +135,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     newTenant: () => ensureTenant(db, { id: `t-${randomUUID().slice(0, 8)}` }),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await nativeConnection.close();
       await connection.close();

@@ -1,0 +1,89 @@
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { isUuid } from '../db/calendar-repository';
+import type { Database } from '../db/database';
+import { findPlan } from '../db/plans-repository';
+import {
+  approvePlan,
+  rejectPlan,
+  TERMINAL_PLAN_STATUSES,
+  type PlanStatus,
+} from '../workflows/definitions';
+import { HttpError, notFound } from './http-error';
+import { parseBody } from './parse-body';
+import { requireJson } from './require-json';
+import { tenantOf } from './tenant-context';
+
+const approveBody = z.strictObject({
+  reason: z.string().trim().min(1).max(1000).optional(),
+  approver: z.string().trim().min(1).max(200).optional(),
+});
+const rejectBody = approveBody.extend({ reason: z.string().trim().min(1).max(1000) });
+
+/** Decisions and cancellation: Temporal Updates and cancel requests, scoped by tenant. */
+export function planControlRoutes(deps: { db: Kysely<Database>; temporal: Client }): Router {
+  const router = Router();
+
+  const planOf = async (tenantId: string, id: string) => {
+    const row = isUuid(id) ? await findPlan(deps.db, tenantId, id) : undefined;
+    if (!row) throw notFound('plan');
+    return row;
+  };
+
+  for (const [path, update, schema] of [
+    ['approve', approvePlan, approveBody],
+    ['reject', rejectPlan, rejectBody],
+  ] as const) {
+    router.post(`/v1/plans/:id/${path}`, requireJson, async (req, res) => {
+      const body = parseBody(schema, req.body ?? {});
+      const row = await planOf(tenantOf(res).id, String(req.params.id));
+      try {
+        const decision = await deps.temporal.workflow
+          .getHandle(row.workflow_id)
+          .executeUpdate(update, {
+            args: [
+              { by: body.approver ?? req.header('x-errand-user') ?? 'api', reason: body.reason },
+            ],
+          });
+        res.json({ plan_id: row.id, decision });
+      } catch (err) {
+        throw refusal(err, row.status);
+      }
+    });
+  }
+
+  router.post('/v1/plans/:id/cancel', async (req, res) => {
+    const row = await planOf(tenantOf(res).id, req.params.id);
+    if (TERMINAL_PLAN_STATUSES.includes(row.status as PlanStatus)) throw ended(row.status);
+    try {
+      await deps.temporal.workflow.getHandle(row.workflow_id).cancel();
+    } catch (err) {
+      throw refusal(err, row.status);
+    }
+    res.status(202).json({ plan_id: row.id, status: 'cancelling' });
+  });
+
+  return router;
+}
+
+const ended = (status: string) =>
+  new HttpError(409, 'plan_ended', `the plan has already ended (${status})`);
+
+/** A decision the workflow refused, or a plan whose workflow has ended, is a conflict. */
+function refusal(err: unknown, status: string): unknown {
+  const name = (err as Error).name;
+  if (name === 'WorkflowUpdateFailedError') {
+    const cause = (err as Error).cause as Error | undefined;
+    return new HttpError(
+      409,
+      'not_awaiting_approval',
+      cause?.message ?? 'the plan is not awaiting approval',
+    );
+  }
+  if (name === 'WorkflowNotFoundError' || /already completed/i.test((err as Error).message)) {
+    return ended(status);
+  }
+  return err;
+}

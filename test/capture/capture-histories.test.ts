@@ -1,0 +1,175 @@
+/**
+ * Captures a history of every workflow shape Errand ships into
+ * test/fixtures/histories/, for test/integration/replay.test.ts to replay.
+ * Run `npm run capture-histories` after a change to workflow code has shipped
+ * behind patched(); never edit or delete the saved files.
+ */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { cancelReminder, rescheduleReminder } from '../../src/workflows/definitions';
+import { eventually, futureSlot, startHarness, type Harness } from '../support/harness';
+
+const dir = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const sms = { type: 'send_sms', params: { to: ['+14155550123'], message: 'hello' } };
+const book = (day: number, hour: number, title = 'Captured') => ({
+  type: 'book_meeting',
+  params: { title, time: futureSlot(day, hour), attendees: ['c@example.com'] },
+});
+
+/** Saves a finished run's history in the JSON form the Temporal CLI and Web UI export. */
+async function save(name: string, handle: WorkflowHandle) {
+  await handle.result().catch(() => undefined);
+  const { stdout } = await promisify(execFile)(
+    inject('temporalCli'),
+    [
+      'workflow',
+      'show',
+      '--address',
+      inject('temporalAddress'),
+      '--workflow-id',
+      handle.workflowId,
+      '--output',
+      'json',
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  writeFileSync(`${dir}${name}.json`, stdout);
+}
+
+async function submit(body: Record<string, unknown>) {
+  const res = await h.api('POST', '/v1/plans', { intent: 'capture', ...body });
+  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+  return {
+    id: res.body.plan_id as string,
+    handle: h.client.workflow.getHandle(res.body.workflow_id),
+  };
+}
+
+async function awaiting(id: string) {
+  await eventually(async () =>
+    (await h.api('GET', `/v1/plans/${id}`)).body.status === 'awaiting_approval' ? true : undefined,
+  );
+}
+
+describe('capture workflow histories', () => {
+  it('plan shapes', async () => {
+    const plain = await submit({
+      actions: [
+        book(300, 10),
+        { type: 'send_email', use_result_from: 0, params: {} },
+        { type: 'schedule_reminder', use_result_from: 0, params: { offset: '-1d' } },
+      ],
+    });
+    await save('plan-plain-with-reminder', plain.handle);
+
+    const conditions = await submit({
+      on_failure: 'continue',
+      actions: [
+        { type: 'cancel_meeting', params: { meeting_id: '00000000-0000-4000-8000-000000000000' } },
+        { ...sms, condition: 'if_previous_success' },
+        { ...sms, condition: 'if_previous_failed' },
+      ],
+    });
+    await save('plan-failed-with-conditions', conditions.handle);
+
+    const approved = await submit({ require_approval: true, actions: [sms] });
+    await awaiting(approved.id);
+    await h.api('POST', `/v1/plans/${approved.id}/approve`, { reason: 'ok' });
+    await save('plan-approved', approved.handle);
+
+    const rejected = await submit({ require_approval: true, actions: [sms] });
+    await awaiting(rejected.id);
+    await h.api('POST', `/v1/plans/${rejected.id}/reject`, { reason: 'no' });
+    await save('plan-rejected', rejected.handle);
+
+    const expired = await submit({
+      require_approval: true,
+      approval_timeout: '1s',
+      actions: [sms],
+    });
+    await save('plan-expired', expired.handle);
+
+    const stepApproval = await submit({ actions: [sms, { ...sms, approval: 'required' }] });
+    await awaiting(stepApproval.id);
+    await h.api('POST', `/v1/plans/${stepApproval.id}/approve`, {});
+    await save('plan-step-approved', stepApproval.handle);
+
+    const taken = futureSlot(301, 9);
+    await save(
+      'plan-single-booking',
+      (
+        await submit({
+          actions: [
+            { type: 'book_meeting', params: { title: 'Taken', time: taken, attendees: [] } },
+          ],
+        })
+      ).handle,
+    );
+    const compensated = await submit({
+      on_failure: 'compensate',
+      actions: [
+        book(301, 14),
+        { type: 'schedule_reminder', use_result_from: 0, params: { offset: '-1h' } },
+        { type: 'book_meeting', params: { title: 'Clash', time: taken, attendees: [] } },
+      ],
+    });
+    await save('plan-compensated', compensated.handle);
+
+    const cancelled = await submit({
+      on_failure: 'compensate',
+      actions: [book(302, 10), { ...sms, approval: 'required' }],
+    });
+    await awaiting(cancelled.id);
+    await h.api('POST', `/v1/plans/${cancelled.id}/cancel`);
+    await save('plan-cancelled-compensated', cancelled.handle);
+  });
+
+  it('reminder shapes', async () => {
+    const start = new Date(Date.now() + 60_000);
+    start.setMilliseconds(0);
+    const fired = await submit({
+      actions: [
+        {
+          type: 'book_meeting',
+          params: { title: 'Soon', time: start.toISOString(), attendees: [] },
+        },
+        { type: 'schedule_reminder', use_result_from: 0, params: { offset: '-58s' } },
+      ],
+    });
+    const firedState = (await fired.handle.result()) as {
+      steps: { output: { workflow_id: string } }[];
+    };
+    await save(
+      'reminder-fired',
+      h.client.workflow.getHandle(firedState.steps[1].output.workflow_id),
+    );
+
+    const moved = await submit({
+      actions: [
+        book(303, 10),
+        { type: 'schedule_reminder', use_result_from: 0, params: { offset: '-1h' } },
+      ],
+    });
+    const movedState = (await moved.handle.result()) as {
+      steps: { output: { workflow_id: string } }[];
+    };
+    const reminder = h.client.workflow.getHandle(movedState.steps[1].output.workflow_id);
+    await reminder.signal(rescheduleReminder, {
+      fire_at: new Date(Date.now() + 3600_000).toISOString(),
+    });
+    await reminder.signal(cancelReminder);
+    await save('reminder-moved-then-cancelled', reminder);
+  });
+});
