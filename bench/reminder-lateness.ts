@@ -20,6 +20,7 @@ import pg from 'pg';
 import { createActivities } from '../src/activities';
 import { createApp } from '../src/api/app';
 import { createDb } from '../src/db/create-db';
+import { createRulesPlanner } from '../src/planner/rules-planner';
 import { migrateToLatest } from '../src/db/migrate';
 import { createOutboxSender } from '../src/providers/message-sender';
 import { createPostgresCalendar } from '../src/providers/postgres-calendar';
@@ -28,7 +29,8 @@ import { ensureTenant } from '../src/tenants/tenants-repository';
 import { WORKFLOWS_PATH } from '../src/worker';
 
 const count = Number(process.argv[process.argv.indexOf('--count') + 1]) || 200;
-const DATABASE_URL = process.env.ERRAND_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/errand_bench';
+const DATABASE_URL =
+  process.env.ERRAND_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/errand_bench';
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -36,7 +38,11 @@ async function main() {
   const db = createDb({ url: DATABASE_URL, maxConnections: 10 });
   await migrateToLatest(db);
   const tenant = await ensureTenant(db, { id: 'bench', timezone: 'UTC' });
-  const server = await startDevServer({ executable: temporalCliPath(), port: 17233 + Math.floor(Math.random() * 1000), uiPort: null });
+  const server = await startDevServer({
+    executable: temporalCliPath(),
+    port: 17233 + Math.floor(Math.random() * 1000),
+    uiPort: null,
+  });
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   const native = await NativeConnection.connect({ address: server.address });
 
@@ -51,7 +57,12 @@ async function main() {
     now: () => new Date(),
     reminderGraceMs: 60_000,
   };
-  const errandWorker = await Worker.create({ connection: native, taskQueue: errandQueue, activities: createActivities(deps), workflowsPath: WORKFLOWS_PATH });
+  const errandWorker = await Worker.create({
+    connection: native,
+    taskQueue: errandQueue,
+    activities: createActivities(deps),
+    workflowsPath: WORKFLOWS_PATH,
+  });
   const bareWorker = await Worker.create({
     connection: native,
     taskQueue: bareQueue,
@@ -59,7 +70,17 @@ async function main() {
     workflowsPath: fileURLToPath(new URL('./bare-timer-workflow.ts', import.meta.url)),
   });
   const running = Promise.all([errandWorker.run(), bareWorker.run()]);
-  const app = createApp({ db, temporal: client, calendar: deps.calendar, taskQueue: errandQueue, logger: pino({ level: 'silent' }), defaultTenant: tenant.id, bodyLimit: '64kb', webUiUrl: 'http://localhost:8233' });
+  const app = createApp({
+    db,
+    temporal: client,
+    calendar: deps.calendar,
+    planner: createRulesPlanner(),
+    taskQueue: errandQueue,
+    logger: pino({ level: 'silent' }),
+    defaultTenant: tenant.id,
+    bodyLimit: '64kb',
+    webUiUrl: 'http://localhost:8233',
+  });
   const http = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -67,16 +88,27 @@ async function main() {
 
   // Due times spread over 20 s, starting once every plan has had time to be submitted.
   const t0 = Date.now() + 10_000 + count * 40;
-  const due = Array.from({ length: count }, (_, i) => new Date(t0 + Math.round((i * 20_000) / count)).toISOString());
+  const due = Array.from({ length: count }, (_, i) =>
+    new Date(t0 + Math.round((i * 20_000) / count)).toISOString(),
+  );
   const bareHandles = [];
   for (const [i, at] of due.entries()) {
     const res = await fetch(`${base}/v1/plans`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ intent: `bench ${i}`, actions: [{ type: 'schedule_reminder', params: { at, message: `reminder ${i}` } }] }),
+      body: JSON.stringify({
+        intent: `bench ${i}`,
+        actions: [{ type: 'schedule_reminder', params: { at, message: `reminder ${i}` } }],
+      }),
     });
     if (res.status !== 201) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
-    bareHandles.push(await client.workflow.start('bareTimer', { taskQueue: bareQueue, workflowId: `bare-${randomUUID()}`, args: [at] }));
+    bareHandles.push(
+      await client.workflow.start('bareTimer', {
+        taskQueue: bareQueue,
+        workflowId: `bare-${randomUUID()}`,
+        args: [at],
+      }),
+    );
   }
   if (Date.now() > t0) throw new Error('submissions outlasted the first due time; lower --count');
 
@@ -101,7 +133,9 @@ async function main() {
     'bare Temporal timer + activity': result.bare_temporal_ms,
   });
   console.log(`Errand ÷ bare Temporal: p50 ${result.ratio_p50}, p99 ${result.ratio_p99}`);
-  const file = fileURLToPath(new URL(`./results/reminder-lateness-${result.at.replace(/[:.]/g, '-')}.json`, import.meta.url));
+  const file = fileURLToPath(
+    new URL(`./results/reminder-lateness-${result.at.replace(/[:.]/g, '-')}.json`, import.meta.url),
+  );
   writeFileSync(file, JSON.stringify(result, null, 2));
   console.log(`written to ${file}`);
 
@@ -128,7 +162,8 @@ async function waitForAllFired(db: ReturnType<typeof createDb>, n: number) {
 
 function summary(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
-  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  const q = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
   return { n: sorted.length, p50: q(50), p90: q(90), p99: q(99), max: sorted[sorted.length - 1] };
 }
 

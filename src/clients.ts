@@ -1,10 +1,14 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
+import OpenAI from 'openai';
 import type { ActivityDeps } from './activities/deps';
 import type { Config } from './config';
 import { createDb } from './db/create-db';
 import type { Database } from './db/database';
+import { createOpenAIPlanner } from './planner/openai-planner';
+import type { Planner } from './planner/planner';
+import { createRulesPlanner } from './planner/rules-planner';
 import type { CalendarProvider } from './providers/calendar-provider';
 import { createOutboxSender } from './providers/message-sender';
 import { createPostgresCalendar } from './providers/postgres-calendar';
@@ -35,6 +39,18 @@ export async function buildWorkerConnection(config: Config): Promise<NativeConne
   return NativeConnection.connect({
     address: config.TEMPORAL_ADDRESS,
     tls: config.TEMPORAL_TLS === 'true' ? {} : undefined,
+  });
+}
+
+/** The OpenAI planner when OPENAI_API_KEY is set (falling back to the rules), else the rules planner. */
+export function buildPlanner(config: Config): Planner {
+  const rules = createRulesPlanner();
+  if (!config.OPENAI_API_KEY) return rules;
+  return createOpenAIPlanner({
+    client: new OpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL }),
+    model: config.OPENAI_MODEL,
+    fallback: rules,
+    timeoutMs: config.OPENAI_TIMEOUT_MS,
   });
 }
 

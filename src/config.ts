@@ -21,6 +21,10 @@ const configSchema = z.object({
   MEETING_LINK_BASE: z.string().url().default('https://meet.example.com/errand/'),
   REMINDER_GRACE_SECONDS: z.coerce.number().int().min(0).max(86400).default(300),
   ERRAND_BODY_LIMIT: z.string().default('256kb'),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(20_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Database } from '../db/database';
+import type { Planner } from '../planner/planner';
 import type { CalendarProvider } from '../providers/calendar-provider';
 import { calendarRoutes } from './calendar-routes';
 import { catalogRoutes } from './catalog-routes';
@@ -12,6 +13,8 @@ import { outboxRoutes } from './outbox-routes';
 import { createPlanService } from './plan-service';
 import { planControlRoutes } from './plan-control-routes';
 import { plansRoutes } from './plans-routes';
+import { createIntentService } from './intent-service';
+import { intentsRoutes } from './intents-routes';
 import { remindersRoutes } from './reminders-routes';
 import { resolveTenant } from './tenant-context';
 
@@ -19,6 +22,8 @@ export interface AppDeps {
   db: Kysely<Database>;
   temporal: Client;
   calendar: CalendarProvider;
+  planner: Planner;
+  now?: () => Date;
   taskQueue: string;
   logger: Logger;
   defaultTenant: string;
@@ -49,13 +54,19 @@ export function createApp(deps: AppDeps): express.Express {
     `${deps.webUiUrl}/namespaces/${deps.temporal.options.namespace}/workflows/${encodeURIComponent(workflowId)}`;
   app.use(catalogRoutes());
   app.use('/v1', resolveTenant(deps.db, deps.defaultTenant));
-  app.use(
-    plansRoutes({
-      db: deps.db,
-      plans: createPlanService({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }),
-      webUiLink,
-    }),
-  );
+  const plans = createPlanService({
+    db: deps.db,
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+  });
+  app.use(plansRoutes({ db: deps.db, plans, webUiLink }));
+  const intents = createIntentService({
+    db: deps.db,
+    planner: deps.planner,
+    plans,
+    now: deps.now ?? (() => new Date()),
+  });
+  app.use(intentsRoutes({ db: deps.db, intents }));
   app.use(planControlRoutes(deps));
   app.use(calendarRoutes(deps));
   app.use(outboxRoutes(deps.db));

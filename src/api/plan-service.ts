@@ -44,13 +44,16 @@ export function createPlanService(deps: PlanServiceDeps) {
       if (!validation.ok) throw badRequest(validation.errors, 'the plan is invalid');
       if (options.idempotencyKey) {
         const existing = await findPlanByIdempotencyKey(deps.db, tenant.id, options.idempotencyKey);
-        if (existing) return { row: existing, created: false };
+        if (existing) return { row: existing, created: false, approvalReason: null };
       }
-      const row = await this.start(tenant, validation.plan, options);
-      return { row, created: true };
+      return { ...(await this.start(tenant, validation.plan, options)), created: true };
     },
 
-    async start(tenant: Tenant, plan: Plan, options: SubmitOptions): Promise<PlanRow> {
+    async start(
+      tenant: Tenant,
+      plan: Plan,
+      options: SubmitOptions,
+    ): Promise<{ row: PlanRow; approvalReason: string | null }> {
       const id = randomUUID();
       const workflowId = planWorkflowId(tenant.id, id);
       const timezone = plan.timezone ?? tenant.timezone;
@@ -82,12 +85,13 @@ export function createPlanService(deps: PlanServiceDeps) {
         }
         throw err;
       });
+      const reason = approvalReason(tenant, plan, options.approvalReason);
       const input: PlanWorkflowInput = {
         tenant_id: tenant.id,
         plan_id: id,
         timezone,
         plan,
-        approval_reason: approvalReason(tenant, plan, options.approvalReason),
+        approval_reason: reason,
         approval_timeout_ms:
           parseOffset(plan.approval_timeout ?? tenant.settings.approval.timeout) ?? DAY_MS,
       };
@@ -108,7 +112,7 @@ export function createPlanService(deps: PlanServiceDeps) {
           `the plan could not be started: ${(err as Error).message}`,
         );
       }
-      return row;
+      return { row, approvalReason: reason };
     },
   };
 }

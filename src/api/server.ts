@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
-import { buildCalendar, buildDb, buildTemporalClient } from '../clients';
+import { buildCalendar, buildDb, buildPlanner, buildTemporalClient } from '../clients';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createApp } from './app';
 
@@ -16,6 +16,7 @@ export async function startApi(
     db,
     temporal,
     calendar: buildCalendar(config, db),
+    planner: buildPlanner(config),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger,
     defaultTenant: config.ERRAND_DEFAULT_TENANT,

@@ -13,6 +13,7 @@ export interface Database {
   calendar_changes: CalendarChangesTable;
   outbox: OutboxTable;
   reminders: RemindersTable;
+  decisions: DecisionsTable;
 }
 
 export interface TenantsTable {
@@ -126,7 +127,28 @@ export interface RemindersTable {
   updated_at: Timestamp;
 }
 
+export interface DecisionsTable {
+  id: string;
+  tenant_id: string;
+  source: string;
+  text: string;
+  planner: string | null;
+  model: string | null;
+  prompt: Json | null;
+  response: Json | null;
+  usage: Json | null;
+  confidence: number | null;
+  reasoning: string | null;
+  warnings: Json<string[]> | null;
+  actions: Json<unknown[]> | null;
+  outcome: string;
+  reason: string | null;
+  plan_id: string | null;
+  created_at: CreatedAt;
+}
+
 export type PlanRow = Selectable<ActionPlansTable>;
+export type DecisionRow = Selectable<DecisionsTable>;
 export type NewPlanRow = Insertable<ActionPlansTable>;
 export type CalendarEventRow = Selectable<CalendarEventsTable>;
 export type OutboxRow = Selectable<OutboxTable>;

@@ -27,6 +27,14 @@ export const tenantSettingsSchema = z.object({
       timeout: z.string().refine(isApprovalTimeout).default('24h'),
     })
     .prefault({}),
+  planner: z
+    .object({
+      /** Planner confidence at or above this runs the plan at once. */
+      auto_execute_threshold: z.number().min(0).max(1).default(0.85),
+      /** Below this the intent is refused; in between, the plan waits for approval. */
+      reject_threshold: z.number().min(0).max(1).default(0.3),
+    })
+    .prefault({}),
   /** Automation name → webhook URL (for example an n8n workflow). */
   automations: z.record(z.string(), z.url()).default({}),
 });

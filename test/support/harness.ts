@@ -8,6 +8,8 @@ import { inject } from 'vitest';
 import { createActivities, type Activities, type ActivityDeps } from '../../src/activities';
 import { createApp } from '../../src/api/app';
 import { createDb } from '../../src/db/create-db';
+import type { Planner } from '../../src/planner/planner';
+import { createRulesPlanner } from '../../src/planner/rules-planner';
 import type { Database } from '../../src/db/database';
 import { createOutboxSender } from '../../src/providers/message-sender';
 import { createPostgresCalendar } from '../../src/providers/postgres-calendar';
@@ -26,6 +28,9 @@ export interface HarnessOptions {
   /** Reuse a tenant and task queue, e.g. to restart Errand around a waiting plan. */
   tenantId?: string;
   taskQueue?: string;
+  planner?: Planner;
+  /** The API's clock, which relative times in intents are read against. */
+  now?: () => Date;
   /** false: no in-process worker (a test runs its own, e.g. in a process it can kill). */
   worker?: boolean;
 }
@@ -100,6 +105,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     db,
     temporal: client,
     calendar: deps.calendar,
+    planner: options.planner ?? createRulesPlanner(),
+    now: options.now,
     taskQueue,
     logger: pino({ level: 'silent' }),
     defaultTenant: tenant.id,

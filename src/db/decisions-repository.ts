@@ -1,0 +1,103 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, DecisionRow } from './database';
+
+export type DecisionOutcome = 'executed' | 'awaiting_approval' | 'rejected' | 'failed' | 'dry_run';
+
+export interface NewDecision {
+  id: string;
+  tenant_id: string;
+  source: string;
+  text: string;
+  planner: string | null;
+  model: string | null;
+  prompt: unknown;
+  response: unknown;
+  usage: unknown;
+  confidence: number | null;
+  reasoning: string | null;
+  warnings: string[];
+  actions: unknown[] | null;
+  outcome: DecisionOutcome;
+  reason: string | null;
+  plan_id: string | null;
+}
+
+const json = (value: unknown) =>
+  value === undefined || value === null ? null : JSON.stringify(value);
+
+export async function insertDecision(db: Kysely<Database>, d: NewDecision): Promise<DecisionRow> {
+  return db
+    .insertInto('decisions')
+    .values({
+      ...d,
+      prompt: json(d.prompt),
+      response: json(d.response),
+      usage: json(d.usage),
+      warnings: JSON.stringify(d.warnings),
+      actions: json(d.actions),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export interface DecisionFilter {
+  outcome?: string;
+  planner?: string;
+  source?: string;
+  limit: number;
+  before?: { created_at: Date; id: string };
+}
+
+/** A tenant's decisions, newest first, by keyset pages. */
+export async function listDecisions(db: Kysely<Database>, tenantId: string, f: DecisionFilter) {
+  let query = db.selectFrom('decisions').selectAll().where('tenant_id', '=', tenantId);
+  if (f.outcome) query = query.where('outcome', '=', f.outcome);
+  if (f.planner) query = query.where('planner', '=', f.planner);
+  if (f.source) query = query.where('source', '=', f.source);
+  if (f.before) {
+    const { created_at, id } = f.before;
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '<', created_at),
+        eb.and([eb('created_at', '=', created_at), eb('id', '<', id)]),
+      ]),
+    );
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
+}
+
+/** Counts and rates over a tenant's decisions and the plans they started. */
+export async function decisionAnalytics(db: Kysely<Database>, tenantId: string) {
+  const byOutcome = await db
+    .selectFrom('decisions')
+    .select(['outcome', 'planner', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('tenant_id', '=', tenantId)
+    .groupBy(['outcome', 'planner'])
+    .execute();
+  const totals = await db
+    .selectFrom('decisions')
+    .select([
+      (eb) => eb.fn.countAll<string>().as('decisions'),
+      (eb) => eb.fn.avg<string | null>('confidence').as('mean_confidence'),
+    ])
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  const plans = await db
+    .selectFrom('decisions')
+    .innerJoin('action_plans', 'action_plans.id', 'decisions.plan_id')
+    .select([
+      sql<string>`count(*) filter (where action_plans.status = 'completed')`.as('completed'),
+      sql<string>`count(*) filter (where action_plans.status in ('completed','failed','rejected','expired','cancelled'))`.as(
+        'ended',
+      ),
+      sql<string>`count(*) filter (where action_plans.approvals->0->'decision'->>'outcome' = 'approved')`.as(
+        'approved',
+      ),
+      sql<string>`count(*) filter (where action_plans.approvals->0->'decision' is not null and action_plans.approvals->0->'decision' <> 'null'::jsonb)`.as(
+        'decided',
+      ),
+    ])
+    .where('decisions.tenant_id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  return { byOutcome, totals, plans };
+}

@@ -1,0 +1,145 @@
+import { validatePlan } from '../plan/validate-plan';
+import { CannotPlanError, type PlanOptions, type Planner, type PlannerResult } from './planner';
+import { availabilityRule } from './rules/availability-rule';
+import { bookRule } from './rules/book-rule';
+import { campaignRule, automationRule } from './rules/campaign-rules';
+import { cancelRule, updateRule } from './rules/change-rules';
+import { ClauseText } from './rules/clause-text';
+import { describeSteps } from './rules/describe-steps';
+import type { ClauseRule, Draft } from './rules/draft';
+import {
+  FILLER_LEAD,
+  INVITE_TO_NEW,
+  takeCondition,
+  takeLead,
+  type ClauseKind,
+} from './rules/lexicon';
+import { linkSteps } from './rules/link-steps';
+import { callRule, emailRule, smsRule } from './rules/message-rules';
+import { RECURRING, outsideAllowlist } from './rules/outside-allowlist';
+import { reminderRule } from './rules/reminder-rule';
+import { splitClauses } from './rules/split-clauses';
+import { makeReference } from './rules/reference';
+
+const RULES: Record<Exclude<ClauseKind, 'forbidden'>, ClauseRule> = {
+  book: (clause, ctx) => {
+    const drafts = bookRule(clause, ctx);
+    if (!drafts || !INVITE_TO_NEW.test(clause.original.replace(FILLER_LEAD, ''))) return drafts;
+    return [...drafts, { type: 'send_email', params: {}, chain: 'meeting', meetingEmail: true }];
+  },
+  update: updateRule,
+  cancel: cancelRule,
+  availability: availabilityRule,
+  email: emailRule,
+  sms: (clause, ctx) => smsRule(clause, ctx),
+  call: callRule,
+  reminder: reminderRule,
+  campaign: campaignRule,
+  automation: automationRule,
+};
+
+/** A rules planner never claims certainty. */
+const MAX_CONFIDENCE = 0.95;
+
+/**
+ * The deterministic planner: splits the sentence into clauses, reads each
+ * with hand-written rules (chrono-node for dates), and links the steps.
+ * No network. Throws CannotPlanError when the request is outside the
+ * allowlist, lacks something a step needs, or is not understood; every plan
+ * it returns passes validatePlan.
+ */
+export function createRulesPlanner(): Planner {
+  return { plan: async (intent, options) => planWithRules(intent, options) };
+}
+
+/** The synchronous core of the rules planner. */
+export function planWithRules(intent: string, options: PlanOptions): PlannerResult {
+  const text = normalize(intent);
+  if (!text) throw new CannotPlanError('not_understood', 'the request is empty');
+  const ref = makeReference(options.now, options.timezone);
+  const warnings: string[] = [];
+  let penalty = 1;
+  const guess = (message: string, weight = 0.9) => {
+    warnings.push(message);
+    penalty *= weight;
+  };
+
+  const grouped: Draft[][] = [];
+  let words = 0;
+  let understood = 0;
+  for (const raw of splitClauses(text)) {
+    const clause = new ClauseText(raw);
+    words += clause.contentWordCount();
+    const condition = takeCondition(clause);
+    const kind = takeLead(clause);
+    const rule = kind && kind !== 'forbidden' ? RULES[kind] : null;
+    if (rule && RECURRING.test(raw)) {
+      throw new CannotPlanError(
+        'outside_allowlist',
+        `repeating actions are not supported: "${raw}"`,
+      );
+    }
+    const drafts = rule ? rule(clause, { ref, earlier: grouped.flat(), guess }) : null;
+    if (!drafts || drafts.length === 0) {
+      const outside = outsideAllowlist(raw);
+      if (outside) {
+        throw new CannotPlanError(
+          'outside_allowlist',
+          `${outside} is not an allowed action: "${raw}"`,
+        );
+      }
+      warnings.push(`ignored "${raw}": not understood`);
+      continue;
+    }
+    if (condition) {
+      drafts.forEach((d) =>
+        Object.assign(d, { condition: condition.kind, conditionOnMeeting: condition.onMeeting }),
+      );
+    }
+    const leftover = clause.leftover();
+    if (leftover.length > 0) warnings.push(`ignored "${leftover.join(' ')}" in "${raw}"`);
+    understood += Math.max(0, clause.contentWordCount() - leftover.length);
+    grouped.push(drafts);
+  }
+  if (grouped.length === 0) {
+    throw new CannotPlanError('not_understood', `no allowed action recognised in "${text}"`);
+  }
+
+  const actions = linkSteps(grouped, guess);
+  const check = validatePlan({ intent: text.slice(0, 2000), timezone: options.timezone, actions });
+  if (!check.ok) {
+    // A bug in the rules, not a problem with the request.
+    const errors = check.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+    throw new Error(`rules planner built an invalid plan for "${text}": ${errors}`);
+  }
+  const coverage = words === 0 ? 1 : understood / words;
+  const confidence =
+    Math.round(Math.min(MAX_CONFIDENCE, Math.max(0.05, coverage * penalty)) * 100) / 100;
+  return {
+    actions,
+    confidence,
+    reasoning: `Rules read ${actions.length} step(s): ${describeSteps(actions)}. Understood ${understood} of ${words} meaningful words.`,
+    planner: 'rules',
+    warnings,
+  };
+}
+
+function normalize(intent: string): string {
+  return (
+    intent
+      .replace(/[‘’]/g, "'")
+      .replace(/[“”]/g, '"')
+      .replace(/\s+/g, ' ')
+      // "at 15h", "from 9h30": the European way of writing a clock time, which chrono misreads.
+      .replace(
+        /\b(at|from|to|until|till|between|and)\s+([01]?\d|2[0-3])h([0-5]\d)?\b/gi,
+        (_m, word: string, h: string, m?: string) => `${word} ${h}:${m ?? '00'}`,
+      )
+      // chrono reads "from 2 to 5pm" as a range but not "between 2 and 5pm".
+      .replace(
+        /\bbetween\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\s+and\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)(?!\S)/gi,
+        'between $1 to $2',
+      )
+      .trim()
+  );
+}

@@ -1,0 +1,140 @@
+import { CannotPlanError } from '../planner';
+import { tidy, type ClauseText } from './clause-text';
+import { takeEmails } from './contacts';
+import type { Draft, RuleContext } from './draft';
+import { takeMeetingNoun, takeTitle } from './meeting-parts';
+import { AMOUNT_TEXT, takeDuration } from './quantities';
+import { fromLocal, localIso } from './reference';
+import { takeWhen } from './when';
+
+const DATE_WORDS =
+  /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{1,2}\/\d{1,2}|\d{4}-\d{2}|\b\d{1,2}(?:st|nd|rd|th)\b/i;
+const WEEKDAY = /\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b/i;
+
+interface Match {
+  attendee?: string;
+  date?: string;
+  title?: string;
+}
+
+/** Reads which existing meeting a clause means: an attendee, a day, a quoted title. */
+function takeMatch(clause: ClauseText, ctx: RuleContext): Match {
+  const match: Match = {};
+  const attendees = takeEmails(clause);
+  if (attendees.length > 1)
+    ctx.guess(`matching the meeting by its first attendee, ${attendees[0]}`);
+  if (attendees[0]) match.attendee = attendees[0];
+  const title = takeTitle(clause);
+  if (title) match.title = title;
+  takeMeetingNoun(clause);
+  const when = takeWhen(clause, ctx.ref);
+  if (when) {
+    match.date = when.date;
+    if (when.time)
+      ctx.guess(`meetings are matched by day; the hour in "${when.text}" is not used`, 0.95);
+  }
+  return match;
+}
+
+function requireMatch(match: Match, clause: ClauseText): Match {
+  if (match.attendee ?? match.date ?? match.title) return match;
+  throw new CannotPlanError(
+    'missing_information',
+    `which meeting? Give an attendee's email, a day or a title: "${clause.original.trim()}"`,
+  );
+}
+
+/**
+ * "cancel my meeting with bob@x.com tomorrow because I'm ill" →
+ * cancel_meeting { match: { attendee, date }, reason }.
+ */
+export function cancelRule(clause: ClauseText, ctx: RuleContext): Draft[] {
+  if (
+    clause.has(
+      /\b(?:everything|all (?:my |the |of my )?(?:meetings|calls|appointments|events)|every (?:meeting|call))\b/i,
+    )
+  ) {
+    throw new CannotPlanError(
+      'missing_information',
+      'a cancel step cancels one meeting; say which one (attendee, day or title)',
+    );
+  }
+  const reason = clause.take(/\b(?:because|since|as|due to|reason:?)\s+(?<take>.+)$/i);
+  const match = requireMatch(takeMatch(clause, ctx), clause);
+  const params: Record<string, unknown> = { match };
+  const why = tidy(reason?.groups?.take ?? '');
+  if (why) params.reason = why;
+  return [{ type: 'cancel_meeting', params }];
+}
+
+/**
+ * "move my call with bob@x.com tomorrow to 4pm" → update_meeting { match:
+ * { attendee, date }, time }. The text after the last "to" is the change
+ * (a time, a length or a new name); the text before it finds the meeting.
+ */
+export function updateRule(clause: ClauseText, ctx: RuleContext): Draft[] {
+  if (
+    clause.has(
+      new RegExp(
+        `\\b(?:by|back|forward|out)\\s+(?:by\\s+)?${AMOUNT_TEXT}|${AMOUNT_TEXT}\\s+(?:later|earlier)`,
+        'i',
+      ),
+    )
+  ) {
+    throw new CannotPlanError(
+      'missing_information',
+      'shifting a meeting by an amount needs its current time; give the new time instead',
+    );
+  }
+  const renaming = /\b(?:rename|retitle|title|name)\b/i.test(clause.original);
+  const split = lastSplit(clause.rest);
+  const change = split === null ? clause : clause.region(split.at);
+  const params: Record<string, unknown> = {};
+
+  const minutes = takeDuration(change);
+  if (minutes !== null && minutes >= 5 && minutes <= 1440) params.duration_minutes = minutes;
+  const when = renaming ? null : takeWhen(change, ctx.ref);
+  if (renaming && split !== null) {
+    const title = takeTitle(change) ?? tidy(change.rest);
+    change.blank(0, change.rest.length);
+    if (title) params.title = title;
+  }
+  if (split !== null) clause.blank(split.index, split.at - split.index);
+  const match = requireMatch(takeMatch(clause, ctx), clause);
+
+  if (when?.time) {
+    // "move tomorrow's call to 4pm": an hour alone keeps the meeting's day.
+    params.time = !when.dayGiven && match.date ? `${match.date}${when.time.slice(10)}` : when.time;
+    // "move Friday's call to Monday": a weekday after the meeting's day, not before it.
+    const weekdayOnly = WEEKDAY.test(when.text) && !DATE_WORDS.test(when.text);
+    while (weekdayOnly && match.date && String(params.time) < match.date) {
+      params.time = localIso(fromLocal(String(params.time), ctx.ref).plus({ weeks: 1 }));
+    }
+    if (!when.dayGiven && !match.date)
+      ctx.guess(`no day given for the new time; assumed ${when.date}`);
+    when.guesses.forEach((g) => ctx.guess(g));
+  } else if (when) {
+    throw new CannotPlanError(
+      'missing_information',
+      `what time on ${when.date}? The new time needs an hour`,
+    );
+  }
+  if (split === null && when?.time)
+    ctx.guess('no "to …" in the sentence; read the time given as the new time');
+  if (Object.keys(params).length === 0) {
+    throw new CannotPlanError(
+      'missing_information',
+      'what should change? Give a new time, length or title',
+    );
+  }
+  return [{ type: 'update_meeting', params: { match, ...params } }];
+}
+
+/** Where the last " to "/" until " starts and where the text after it begins. */
+function lastSplit(text: string): { index: number; at: number } | null {
+  let found: { index: number; at: number } | null = null;
+  for (const m of text.matchAll(/\s(?:to|until|till|into)\s/gi)) {
+    found = { index: m.index, at: m.index + m[0].length };
+  }
+  return found;
+}

@@ -1,0 +1,228 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTenant } from '../../src/tenants/tenants-repository';
+import type { PlanState } from '../../src/workflows/definitions';
+import { eventually, startHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const clear = 'book a demo with ann@example.com on 2027-03-03 at 10am and email her the link';
+
+async function tenantWith(planner: Record<string, number>) {
+  const tenant = await ensureTenant(h.db, {
+    id: `t-${Math.random().toString(36).slice(2, 10)}`,
+    settings: { planner },
+  });
+  return { 'x-errand-tenant': tenant.id };
+}
+
+async function plansOf(tenant: Record<string, string>) {
+  return (await h.api('GET', '/v1/plans', undefined, tenant)).body.data;
+}
+
+describe('POST /v1/intents', () => {
+  it('returns the plan of a dry run, runs nothing, and logs the decision', async () => {
+    const tenant = await tenantWith({});
+    const res = await h.api('POST', '/v1/intents', { text: clear, dry_run: true }, tenant);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      outcome: 'dry_run',
+      planner: 'rules',
+      actions: [{ type: 'book_meeting' }, { type: 'send_email', use_result_from: 0 }],
+    });
+    expect(await plansOf(tenant)).toEqual([]);
+    const decisions = (await h.api('GET', '/v1/decisions', undefined, tenant)).body.data;
+    expect(decisions).toMatchObject([
+      {
+        id: res.body.decision_id,
+        outcome: 'dry_run',
+        text: clear,
+        source: 'api',
+        planner: 'rules',
+      },
+    ]);
+  });
+
+  it('runs a confident plan at once and records which plan it started', async () => {
+    const res = await h.api('POST', '/v1/intents', { text: clear, source: 'chat' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.confidence).toBeGreaterThanOrEqual(0.85);
+    expect(res.body.outcome).toBe('executed');
+    const state = (await h.client.workflow.getHandle(res.body.workflow_id).result()) as PlanState;
+    expect(state.status).toBe('completed');
+    const email = (await h.api('GET', `/v1/outbox?plan_id=${res.body.plan_id}`)).body.data[0];
+    expect(email.recipients).toEqual(['ann@example.com']);
+    expect(email.body).toContain(state.steps[0].output!.join_link as string);
+    const decision = (await h.api('GET', '/v1/decisions?source=chat')).body.data[0];
+    expect(decision).toMatchObject({ plan_id: res.body.plan_id, outcome: 'executed' });
+  });
+
+  it('holds a plan for approval when confidence is under the tenant auto-execute threshold', async () => {
+    const tenant = await tenantWith({ auto_execute_threshold: 0.99 });
+    const res = await h.api(
+      'POST',
+      '/v1/intents',
+      { text: 'text +14155550123 that I am running late' },
+      tenant,
+    );
+    expect(res.status).toBe(201);
+    expect(res.body.outcome).toBe('awaiting_approval');
+    const plan = await eventually(async () => {
+      const p = (await h.api('GET', `/v1/plans/${res.body.plan_id}`, undefined, tenant)).body;
+      return p.status === 'awaiting_approval' ? p : undefined;
+    });
+    expect(plan.approvals[0].reason).toMatch(
+      /confidence 0\.\d+ is below the auto-execute threshold 0\.99/,
+    );
+    await h.api('POST', `/v1/plans/${res.body.plan_id}/approve`, {}, tenant);
+    const state = (await h.client.workflow.getHandle(res.body.workflow_id).result()) as PlanState;
+    expect(state.status).toBe('completed');
+  });
+
+  it('refuses a plan under the reject threshold, with the reason, running nothing', async () => {
+    const tenant = await tenantWith({ reject_threshold: 0.99, auto_execute_threshold: 0.995 });
+    const res = await h.api('POST', '/v1/intents', { text: clear }, tenant);
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({
+      code: 'low_confidence',
+      message: expect.stringContaining('below the reject threshold 0.99'),
+    });
+    expect(await plansOf(tenant)).toEqual([]);
+    const decision = (await h.api('GET', '/v1/decisions?outcome=rejected', undefined, tenant)).body
+      .data[0];
+    expect(decision.reason).toMatch(/reject threshold/);
+    expect(decision.actions).toHaveLength(2);
+  });
+
+  it('answers 422 for a request outside the allowlist and logs it', async () => {
+    const tenant = await tenantWith({});
+    const res = await h.api(
+      'POST',
+      '/v1/intents',
+      { text: 'transfer $500 to my landlord' },
+      tenant,
+    );
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('cannot_plan');
+    expect(res.body.error.details[0]).toMatchObject({
+      path: 'text',
+      message: expect.stringMatching(/^outside_allowlist/),
+    });
+    expect((await h.api('GET', '/v1/decisions', undefined, tenant)).body.data[0]).toMatchObject({
+      outcome: 'rejected',
+      planner: null,
+    });
+  });
+
+  it('answers 400 for a body without text', async () => {
+    const res = await h.api('POST', '/v1/intents', { dry_run: true, source: 'fax' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'source',
+      'text',
+    ]);
+  });
+});
+
+describe('GET /v1/analytics', () => {
+  it('counts decisions by outcome and planner, with approval and success rates', async () => {
+    const tenant = await tenantWith({ auto_execute_threshold: 0.99 });
+    await h.api('POST', '/v1/intents', { text: clear, dry_run: true }, tenant);
+    await h.api('POST', '/v1/intents', { text: 'wire money to Bob' }, tenant);
+    const held = await h.api(
+      'POST',
+      '/v1/intents',
+      { text: 'text +14155550123 that the demo moved' },
+      tenant,
+    );
+    await eventually(async () =>
+      (await h.api('GET', `/v1/plans/${held.body.plan_id}`, undefined, tenant)).body.status ===
+      'awaiting_approval'
+        ? true
+        : undefined,
+    );
+    await h.api('POST', `/v1/plans/${held.body.plan_id}/approve`, {}, tenant);
+    await h.client.workflow.getHandle(held.body.workflow_id).result();
+    await eventually(async () =>
+      (await h.api('GET', `/v1/plans/${held.body.plan_id}`, undefined, tenant)).body.status ===
+      'completed'
+        ? true
+        : undefined,
+    );
+
+    const res = await h.api('GET', '/v1/analytics', undefined, tenant);
+    expect(res.body).toMatchObject({
+      decisions: 3,
+      by_outcome: { dry_run: 1, rejected: 1, awaiting_approval: 1 },
+      by_planner: { rules: 2, none: 1 },
+      approval_rate: 1,
+      plan_success_rate: 1,
+    });
+    expect(res.body.mean_confidence).toBeGreaterThan(0);
+  });
+});
+
+describe('errand plan', () => {
+  const bin = fileURLToPath(new URL('../../bin/errand.js', import.meta.url));
+  const run = (...args: string[]) =>
+    promisify(execFile)(bin, ['plan', ...args]).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+
+  it('prints only the plan as JSON for a dry run', async () => {
+    const { code, stdout } = await run(
+      clear,
+      '--dry-run',
+      '--json',
+      '--now',
+      '2026-11-23T09:00:00Z',
+      '--tz',
+      'Europe/Paris',
+    );
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(Object.keys(json).sort()).toEqual(['actions', 'confidence', 'planner']);
+    expect(json.actions[0].params.time).toBe('2027-03-03T10:00:00');
+  });
+
+  it('exits 3 with a JSON error when it cannot plan', async () => {
+    const { code, stdout } = await run('delete all my files', '--dry-run', '--json');
+    expect(code).toBe(3);
+    expect(JSON.parse(stdout)).toMatchObject({
+      error: { code: 'cannot_plan', reason: 'outside_allowlist' },
+    });
+  });
+
+  it('starts the plan through the API without --dry-run', async () => {
+    const { code, stdout } = await run(
+      'text +14155550123 that the CLI works',
+      '--json',
+      '--api',
+      h.baseUrl,
+      '--tenant',
+      h.tenant.id,
+    );
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(json).toMatchObject({
+      planner: 'rules',
+      outcome: 'executed',
+      plan_id: expect.any(String),
+    });
+    await h.client.workflow.getHandle(json.workflow_id).result();
+  });
+
+  it('exits 2 on bad usage', async () => {
+    expect((await run()).code).toBe(2);
+    expect((await run('x', '--tz', 'Mars/Base')).code).toBe(2);
+  });
+});

@@ -1,0 +1,82 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One scripted answer: a completion whose message content is `content`, or an error status. */
+export interface FakeReply {
+  content?: string;
+  status?: number;
+  headers?: Record<string, string>;
+  /** Holds the answer back this long, to provoke client timeouts. */
+  delayMs?: number;
+}
+
+export interface FakeOpenAI {
+  baseURL: string;
+  /** The JSON bodies of the chat completion requests received, in order. */
+  requests: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+const usage = { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150 };
+
+/**
+ * A loopback server speaking the Chat Completions wire format: each POST
+ * /v1/chat/completions gets the next scripted reply (a 500 when they run out).
+ */
+export async function startFakeOpenAI(replies: FakeReply[]): Promise<FakeOpenAI> {
+  const requests: Record<string, unknown>[] = [];
+  const queue = [...replies];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+    req.on('end', () => {
+      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+        res.writeHead(404).end();
+        return;
+      }
+      const body = JSON.parse(raw) as Record<string, unknown>;
+      requests.push(body);
+      const reply = queue.shift() ?? { status: 500 };
+      const send = () => answer(res, reply, String(body.model));
+      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      else send();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function answer(res: ServerResponse, reply: FakeReply, model: string): void {
+  if (res.destroyed) return;
+  const headers = { 'content-type': 'application/json', ...reply.headers };
+  if (reply.status && reply.status !== 200) {
+    const error = { message: `fake error ${reply.status}`, type: 'fake', code: null, param: null };
+    res.writeHead(reply.status, headers).end(JSON.stringify({ error }));
+    return;
+  }
+  const completion = {
+    id: `chatcmpl-${Math.random().toString(36).slice(2)}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: reply.content ?? '', refusal: null },
+        logprobs: null,
+        finish_reason: 'stop',
+      },
+    ],
+    usage,
+  };
+  res.writeHead(200, headers).end(JSON.stringify(completion));
+}
