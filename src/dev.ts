@@ -1,14 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import { DateTime } from 'luxon';
+import { freeSlots } from './activities/free-slots';
 import { startApi } from './api/server';
-import {
-  buildActivityDeps,
-  buildDb,
-  buildTemporalClient,
-  buildWorkerConnection,
-  installWorkerRuntime,
-} from './clients';
+import { buildDb, installWorkerRuntime } from './clients';
 import { ConfigError, loadConfig } from './config';
+import { overlappingEvents } from './db/calendar-repository';
+import type { Database } from './db/database';
 import { ensureDatabase, migrateToLatest } from './db/migrate';
 import {
   startDevServer,
@@ -16,8 +15,8 @@ import {
   temporalCliPath,
   type DevServer,
 } from './temporal/dev-server';
-import { ensureTenant } from './tenants/tenants-repository';
-import { createErrandWorker } from './worker';
+import { ensureTenant, type Tenant } from './tenants/tenants-repository';
+import { startWorker } from './worker';
 
 /**
  * `npm start`: Errand on its built-in defaults — a Temporal dev server on a
@@ -30,7 +29,7 @@ async function main(): Promise<void> {
   await ensureDatabase(config.DATABASE_URL);
   const db = buildDb(config);
   await migrateToLatest(db);
-  await ensureTenant(db, {
+  const tenant = await ensureTenant(db, {
     id: config.ERRAND_DEFAULT_TENANT,
     name: 'Development tenant',
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
@@ -51,15 +50,7 @@ async function main(): Promise<void> {
     });
   }
 
-  const connection = await buildWorkerConnection(config);
-  const temporal = await buildTemporalClient(config);
-  const worker = await createErrandWorker({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: buildActivityDeps(config, db, temporal),
-  });
-  const running = worker.run();
+  const worker = await startWorker(config, db);
   const api = await startApi(config);
 
   const base = `http://${config.HOST}:${config.PORT}`;
@@ -70,7 +61,7 @@ Errand is running.
   Tenant:          ${config.ERRAND_DEFAULT_TENANT}
 
 Try a plan (book a demo, email the join link, remind an hour before):
-${demoCurl(base)}
+${await demoCurl(base, db, tenant)}
 Then follow it:
   curl -s ${base}/v1/plans/<plan_id>
   curl -s ${base}/v1/calendar/events
@@ -78,18 +69,15 @@ Then follow it:
 `);
 
   const shutdown = async () => {
-    worker.shutdown();
-    await running.catch(() => undefined);
+    await worker.stop();
     await api.close();
-    await connection.close();
-    await temporal.connection.close();
     await db.destroy();
     await server?.stop();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
-  await running;
+  await worker.running;
 }
 
 main().catch((err: unknown) => {
@@ -97,21 +85,38 @@ main().catch((err: unknown) => {
   process.exit(1);
 });
 
-/** A copy-paste example whose meeting is tomorrow at 15:00 local time. */
-function demoCurl(base: string): string {
-  const tomorrow = new Date(Date.now() + 24 * 3600 * 1000);
-  const day = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}`;
+/**
+ * A copy-paste example booking the first free half hour from 15:00 tomorrow
+ * (in the tenant's zone), so it completes on a calendar that earlier runs filled.
+ */
+async function demoCurl(base: string, db: Kysely<Database>, tenant: Tenant): Promise<string> {
+  const tz = tenant.timezone;
+  const tomorrow = DateTime.now().setZone(tz).plus({ days: 1 }).startOf('day');
+  const from = tomorrow.set({ hour: 15 }).toJSDate();
+  const to = tomorrow.plus({ days: 7 }).toJSDate();
+  const busy = (await overlappingEvents(db, tenant.id, from, to)).map((e) => ({
+    start: e.start_at,
+    end: e.end_at,
+  }));
+  const weekdays = { ...tenant.settings.working_hours, days: [1, 2, 3, 4, 5, 6, 7] };
+  const [slot] = freeSlots({
+    from,
+    to,
+    durationMinutes: 30,
+    timezone: tz,
+    workingHours: weekdays,
+    busy,
+  });
+  const time = DateTime.fromJSDate(slot?.start ?? from)
+    .setZone(tz)
+    .toFormat("yyyy-MM-dd'T'HH:mm:ss");
   const plan = {
     intent:
       'Book a demo with john@example.com tomorrow at 3pm, email him the link, remind me an hour before',
     actions: [
       {
         type: 'book_meeting',
-        params: {
-          title: 'Demo with John',
-          time: `${day}T15:00:00`,
-          attendees: ['john@example.com'],
-        },
+        params: { title: 'Demo with John', time, attendees: ['john@example.com'] },
       },
       { type: 'send_email', use_result_from: 0, params: { template: 'meeting_invite' } },
       { type: 'schedule_reminder', use_result_from: 0, params: { offset: '-1h' } },

@@ -1,6 +1,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
 import { createActivities, type ActivityDeps } from './activities';
 import {
   buildActivityDeps,
@@ -9,7 +10,8 @@ import {
   buildWorkerConnection,
   installWorkerRuntime,
 } from './clients';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
+import type { Database } from './db/database';
 
 export interface ErrandWorkerConfig {
   connection: NativeConnection;
@@ -35,10 +37,8 @@ export async function createErrandWorker(config: ErrandWorkerConfig): Promise<Wo
   });
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  installWorkerRuntime(config);
-  const db = buildDb(config);
+/** Connects and runs a worker from configuration; `stop` drains it and closes its connections. */
+export async function startWorker(config: Config, db: Kysely<Database>) {
   const connection = await buildWorkerConnection(config);
   const temporal = await buildTemporalClient(config);
   const worker = await createErrandWorker({
@@ -47,11 +47,28 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: buildActivityDeps(config, db, temporal),
   });
-  try {
-    await worker.run();
-  } finally {
+  const running = worker.run().finally(async () => {
     await connection.close();
     await temporal.connection.close();
+  });
+  return {
+    running,
+    stop: async () => {
+      worker.shutdown();
+      await running.catch(() => undefined);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  installWorkerRuntime(config);
+  const db = buildDb(config);
+  try {
+    await (
+      await startWorker(config, db)
+    ).running;
+  } finally {
     await db.destroy();
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isUuid } from '../db/calendar-repository';
 import { fieldErrors } from '../plan/field-error';
 import { badRequest } from './http-error';
 
@@ -16,7 +17,9 @@ export function decodeCursor(text: string): Cursor {
   try {
     const [at, id] = JSON.parse(Buffer.from(text, 'base64url').toString()) as [string, string];
     const created_at = new Date(at);
-    if (typeof id !== 'string' || Number.isNaN(created_at.getTime())) throw new Error('bad');
+    if (typeof id !== 'string' || !isUuid(id) || Number.isNaN(created_at.getTime())) {
+      throw new Error('not a cursor');
+    }
     return { created_at, id };
   } catch {
     throw badRequest([{ path: 'cursor', message: 'is not a cursor this API returned' }]);

@@ -7,7 +7,8 @@ import { parseOffset } from '../plan/offset';
 import { validatePlan, type Plan } from '../plan/validate-plan';
 import { ERRAND_TENANT } from '../temporal/search-attributes';
 import type { Tenant } from '../tenants/tenants-repository';
-import { planWorkflowId, type PlanWorkflowInput, type StepState } from '../workflows/definitions';
+import { planWorkflowId, type PlanWorkflowInput } from '../workflows/definitions';
+import { initialSteps } from '../workflows/plan-state';
 import { badRequest, HttpError } from './http-error';
 
 export interface PlanServiceDeps {
@@ -71,7 +72,7 @@ export function createPlanService(deps: PlanServiceDeps) {
         on_failure: plan.on_failure,
         status: 'pending',
         current_step: null,
-        step_results: JSON.stringify(pendingSteps(plan)),
+        step_results: JSON.stringify(initialSteps(plan)),
         error: null,
         idempotency_key: options.idempotencyKey ?? null,
         updated_at: new Date(),
@@ -118,19 +119,6 @@ export function createPlanService(deps: PlanServiceDeps) {
 }
 
 export type PlanService = ReturnType<typeof createPlanService>;
-
-function pendingSteps(plan: Plan): StepState[] {
-  return plan.actions.map((step, index) => ({
-    index,
-    type: step.type,
-    status: 'pending',
-    output: null,
-    error: null,
-    skip_reason: null,
-    started_at: null,
-    completed_at: null,
-  }));
-}
 
 function summaryOf(plan: Plan): string {
   return plan.actions

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config';
+import { isTimeZone } from '../plan/plan-schema';
 import { CannotPlanError, type Planner, type PlannerResult } from '../planner/planner';
 
 /** Exit codes: 0 done, 1 failure, 2 bad usage, 3 the intent cannot be planned. */
@@ -136,13 +137,4 @@ function describe(result: PlannerResult): string {
   if (result.reasoning) lines.push(`why: ${result.reasoning}`);
   for (const w of result.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { afterCursor, type KeysetCursor } from './keyset';
 import type { Database, DecisionRow } from './database';
 
 export type DecisionOutcome = 'executed' | 'awaiting_approval' | 'rejected' | 'failed' | 'dry_run';
@@ -45,7 +46,7 @@ export interface DecisionFilter {
   planner?: string;
   source?: string;
   limit: number;
-  before?: { created_at: Date; id: string };
+  before?: KeysetCursor;
 }
 
 /** A tenant's decisions, newest first, by keyset pages. */
@@ -54,16 +55,11 @@ export async function listDecisions(db: Kysely<Database>, tenantId: string, f: D
   if (f.outcome) query = query.where('outcome', '=', f.outcome);
   if (f.planner) query = query.where('planner', '=', f.planner);
   if (f.source) query = query.where('source', '=', f.source);
-  if (f.before) {
-    const { created_at, id } = f.before;
-    query = query.where((eb) =>
-      eb.or([
-        eb('created_at', '<', created_at),
-        eb.and([eb('created_at', '=', created_at), eb('id', '<', id)]),
-      ]),
-    );
-  }
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
+  return afterCursor(query, f.before)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(f.limit)
+    .execute();
 }
 
 /** Counts and rates over a tenant's decisions and the plans they started. */

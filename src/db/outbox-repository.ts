@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { afterCursor, type KeysetCursor } from './keyset';
 import type { Database, OutboxRow } from './database';
 
 export type OutboxChannel = 'email' | 'sms' | 'call' | 'campaign' | 'automation' | 'notification';
@@ -54,7 +55,7 @@ export interface OutboxFilter {
   plan_id?: string;
   limit: number;
   /** Keyset cursor: rows strictly older than this (created_at, id). */
-  before?: { created_at: Date; id: string };
+  before?: KeysetCursor;
 }
 
 /** A tenant's messages, newest first. */
@@ -66,14 +67,9 @@ export async function listOutbox(
   let query = db.selectFrom('outbox').selectAll().where('tenant_id', '=', tenantId);
   if (filter.channel) query = query.where('channel', '=', filter.channel);
   if (filter.plan_id) query = query.where('plan_id', '=', filter.plan_id);
-  if (filter.before) {
-    const { created_at, id } = filter.before;
-    query = query.where((eb) =>
-      eb.or([
-        eb('created_at', '<', created_at),
-        eb.and([eb('created_at', '=', created_at), eb('id', '<', id)]),
-      ]),
-    );
-  }
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+  return afterCursor(query, filter.before)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit)
+    .execute();
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { afterCursor, type KeysetCursor } from './keyset';
 import type { Database, NewPlanRow, PlanRow } from './database';
 
 /** The audit fields the workflow keeps current, one snapshot per transition. */
@@ -119,7 +120,7 @@ export async function listPlanEvents(db: Kysely<Database>, tenantId: string, pla
 export interface PlanListFilter {
   status?: string;
   limit: number;
-  before?: { created_at: Date; id: string };
+  before?: KeysetCursor;
 }
 
 /** A tenant's plans, newest first, by keyset pages. */
@@ -130,14 +131,9 @@ export async function listPlans(
 ): Promise<PlanRow[]> {
   let query = db.selectFrom('action_plans').selectAll().where('tenant_id', '=', tenantId);
   if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.before) {
-    const { created_at, id } = filter.before;
-    query = query.where((eb) =>
-      eb.or([
-        eb('created_at', '<', created_at),
-        eb.and([eb('created_at', '=', created_at), eb('id', '<', id)]),
-      ]),
-    );
-  }
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+  return afterCursor(query, filter.before)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit)
+    .execute();
 }

@@ -8,7 +8,8 @@ export type StepCondition = (typeof stepConditions)[number];
 export const failurePolicies = ['stop', 'compensate', 'continue'] as const;
 export type FailurePolicy = (typeof failurePolicies)[number];
 
-function isTimeZone(zone: string): boolean {
+/** True for an IANA time zone name this runtime knows. */
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;

@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import type { PlanState, PlanWorkflowInput, StepError } from './definitions';
+import type { Plan } from '../plan/validate-plan';
+import type { PlanState, PlanWorkflowInput, StepError, StepState } from './definitions';
 
 /** A plan's state before anything ran. */
 export function initialState(input: PlanWorkflowInput): PlanState {
@@ -8,22 +9,27 @@ export function initialState(input: PlanWorkflowInput): PlanState {
     tenant_id: input.tenant_id,
     status: 'pending',
     current_step: null,
-    steps: input.plan.actions.map((step, index) => ({
-      index,
-      type: step.type,
-      status: 'pending',
-      output: null,
-      error: null,
-      skip_reason: null,
-      started_at: null,
-      completed_at: null,
-    })),
+    steps: initialSteps(input.plan),
     error: null,
     started_at: null,
     completed_at: null,
     approvals: [],
     compensation: [],
   };
+}
+
+/** Every step of a plan, pending. */
+export function initialSteps(plan: Plan): StepState[] {
+  return plan.actions.map((step, index) => ({
+    index,
+    type: step.type,
+    status: 'pending',
+    output: null,
+    error: null,
+    skip_reason: null,
+    started_at: null,
+    completed_at: null,
+  }));
 }
 
 /**
@@ -40,3 +46,10 @@ export function describeFailure(err: unknown): StepError {
 }
 
 export const nowIso = () => new Date().toISOString();
+
+/** Writes the plan's state and one event to the audit trail. */
+export type Recorder = (
+  kind: string,
+  step: number | null,
+  detail?: Record<string, unknown>,
+) => Promise<void>;

@@ -1,6 +1,5 @@
 import {
   CancellationScope,
-  condition,
   isCancellation,
   ParentClosePolicy,
   proxyActivities,
@@ -10,21 +9,17 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AuditActivities } from '../activities/audit-activities';
-import type { UndoActivities } from '../activities/undo-activities';
-import { ACTION_TYPES, ACTIONS, type ActionType } from '../plan/action-types';
+import { ACTION_TYPES, type ActionType } from '../plan/action-types';
 import { chainableOf, fillFromChain } from '../plan/chaining';
 import { skipReason } from '../plan/conditions';
 import type { StepActivities, StepContext, StepInput, StepOutput } from '../plan/step-io';
 import type { PlanStep } from '../plan/validate-plan';
 import { ERRAND_TENANT } from '../temporal/search-attributes';
-import { AUDIT_OPTIONS, STEP_OPTIONS, UNDO_OPTIONS } from './activity-options';
+import { AUDIT_OPTIONS, STEP_OPTIONS } from './activity-options';
+import { createApprovalGate } from './approval-gate';
+import { compensate } from './compensation';
 import {
-  approvePlan,
   getPlanState,
-  rejectPlan,
-  type ApprovalDecision,
-  type ApprovalRecord,
-  type DecisionInput,
   type PlanState,
   type PlanStatus,
   type PlanWorkflowInput,
@@ -36,7 +31,6 @@ type ExecuteWithOptions = (options: { summary?: string }, args: [StepInput]) => 
 const steps = Object.fromEntries(
   ACTION_TYPES.map((type) => [type, proxyActivities<StepActivities>(STEP_OPTIONS[type])[type]]),
 ) as unknown as Record<ActionType, { executeWithOptions: ExecuteWithOptions }>;
-const undo = proxyActivities<UndoActivities>(UNDO_OPTIONS);
 const audit = proxyLocalActivities<AuditActivities>(AUDIT_OPTIONS);
 
 /**
@@ -62,64 +56,14 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
       audit.record_plan_state({ state, event: { kind, step, detail } }),
     );
 
-  let pending: ApprovalRecord | null = null;
-  const decide =
-    (outcome: 'approved' | 'rejected') =>
-    (d: DecisionInput): ApprovalDecision => {
-      const decision = { outcome, by: d.by ?? 'unknown', at: nowIso(), reason: d.reason ?? null };
-      if (pending) pending.decision = decision;
-      pending = null;
-      return decision;
-    };
-  const validator = (_decision: DecisionInput) => {
-    if (!pending) throw new Error(`the plan is ${state.status}, not awaiting approval`);
-  };
   setHandler(getPlanState, () => state);
-  setHandler(approvePlan, decide('approved'), { validator });
-  setHandler(rejectPlan, decide('rejected'), { validator });
-
-  /** Waits durably for a decision until the deadline; nothing runs meanwhile. */
-  const awaitApproval = async (step: number | null, reason: string) => {
-    const requested = Date.now();
-    const approval: ApprovalRecord = {
-      step,
-      reason,
-      requested_at: new Date(requested).toISOString(),
-      deadline: new Date(requested + input.approval_timeout_ms).toISOString(),
-      decision: null,
-    };
-    state.approvals.push(approval);
-    pending = approval;
-    state.status = 'awaiting_approval';
-    state.current_step = step;
-    try {
-      await record('approval_requested', step, { reason });
-      const decided = await condition(() => approval.decision !== null, input.approval_timeout_ms);
-      if (!decided) {
-        approval.decision = {
-          outcome: 'expired',
-          by: 'errand',
-          at: nowIso(),
-          reason: 'the approval deadline passed',
-        };
-      }
-    } finally {
-      pending = null;
-    }
-    const decision = approval.decision as ApprovalDecision;
-    if (decision.outcome === 'approved') {
-      state.status = 'running';
-      state.started_at ??= nowIso();
-    }
-    await record(`approval_${decision.outcome}`, step, { ...decision });
-    return decision.outcome;
-  };
+  const approvals = createApprovalGate(state, input.approval_timeout_ms, record);
 
   let stoppedBy: number | null = null;
   let ended: PlanStatus | null = null;
   try {
     if (input.approval_reason) {
-      const outcome = await awaitApproval(null, input.approval_reason);
+      const outcome = await approvals.wait(null, input.approval_reason);
       if (outcome !== 'approved') ended = outcome;
     } else {
       state.status = 'running';
@@ -150,7 +94,7 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
         continue;
       }
       if (step.approval === 'required') {
-        const outcome = await awaitApproval(
+        const outcome = await approvals.wait(
           index,
           `step ${index} (${step.type}) requires approval`,
         );
@@ -206,44 +150,6 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
   state.completed_at = nowIso();
   await record(`plan_${status}`, null);
   return state;
-}
-
-/** Undoes the done steps in reverse order; an undo that still fails after retries is recorded, never dropped. */
-async function compensate(
-  state: PlanState,
-  ctx: (step: number) => StepContext,
-  record: (kind: string, step: number | null, detail?: Record<string, unknown>) => Promise<void>,
-): Promise<void> {
-  for (const s of [...state.steps].reverse()) {
-    if (s.status !== 'succeeded') continue;
-    const base = { step: s.index, type: s.type, at: '' };
-    if (!ACTIONS[s.type].undo) {
-      state.compensation.push({ ...base, outcome: 'not_undoable', error: null, at: nowIso() });
-      continue;
-    }
-    const error = await CancellationScope.nonCancellable(() =>
-      undo.undo_step
-        .executeWithOptions({ summary: `undo ${s.index + 1} ${s.type}` }, [
-          { ...ctx(s.index), type: s.type, output: s.output ?? {} },
-        ])
-        .then(
-          () => null,
-          (err: unknown) => describeFailure(err),
-        ),
-    );
-    if (!error) s.status = 'compensated';
-    state.compensation.push({
-      ...base,
-      outcome: error ? 'undo_failed' : 'undone',
-      error,
-      at: nowIso(),
-    });
-    await record(
-      error ? 'undo_failed' : 'step_compensated',
-      s.index,
-      error ? { ...error } : undefined,
-    );
-  }
 }
 
 async function runStep(
