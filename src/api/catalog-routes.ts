@@ -12,6 +12,8 @@ export function catalogRoutes(): Router {
       type,
       description: ACTIONS[type].description,
       chainable_output: ACTIONS[type].produces,
+      undo: ACTIONS[type].undo ?? 'not undoable: compensation leaves it as it is',
+      undoable: ACTIONS[type].undo !== null,
       params_schema: z.toJSONSchema(actionParams[type], { io: 'input', unrepresentable: 'any' }),
     })),
     step_fields: {

@@ -121,10 +121,18 @@ export function createIntentService(deps: IntentServiceDeps) {
         result.confidence < auto
           ? `the planner's confidence ${result.confidence.toFixed(2)} is below the auto-execute threshold ${auto}`
           : undefined;
-      const { row, approvalReason } = await deps.plans.submit(tenant, plan, {
-        source: req.source,
-        approvalReason: lowConfidence,
-      });
+      let submitted;
+      try {
+        submitted = await deps.plans.submit(tenant, plan, {
+          source: req.source,
+          approvalReason: lowConfidence,
+        });
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        await log(tenant, req, result, { outcome: 'failed', reason, plan_id: null });
+        throw err;
+      }
+      const { row, approvalReason } = submitted;
       const outcome: DecisionOutcome = approvalReason ? 'awaiting_approval' : 'executed';
       const decision = await log(tenant, req, result, {
         outcome,

@@ -106,12 +106,22 @@ export function createPlanService(deps: PlanServiceDeps) {
           typedSearchAttributes: [{ key: ERRAND_TENANT, value: tenant.id }],
         });
       } catch (err) {
-        await deletePlan(deps.db, tenant.id, id);
-        throw new HttpError(
-          503,
-          'temporal_unavailable',
-          `the plan could not be started: ${(err as Error).message}`,
-        );
+        // An answer lost on the way back can hide a start that happened: then the plan stays.
+        const started = await deps.temporal.workflow
+          .getHandle(workflowId)
+          .describe()
+          .then(
+            () => true,
+            () => false,
+          );
+        if (!started) {
+          await deletePlan(deps.db, tenant.id, id);
+          throw new HttpError(
+            503,
+            'temporal_unavailable',
+            `the plan could not be started: ${(err as Error).message}`,
+          );
+        }
       }
       return { row, approvalReason: reason };
     },

@@ -24,8 +24,17 @@ export function createApprovalGate(state: PlanState, timeoutMs: number, record: 
       pending = null;
       return decision;
     };
-  const validator = (_decision: DecisionInput) => {
+  const validator = (decision: DecisionInput) => {
     if (!pending) throw new Error(`the plan is ${state.status}, not awaiting approval`);
+    // Operators may send anything from the CLI; refuse it here rather than fail the workflow task.
+    if (typeof decision !== 'object' || decision === null) {
+      throw new Error('send a decision as {"by": "...", "reason": "..."}');
+    }
+    for (const field of ['by', 'reason'] as const) {
+      if (decision[field] !== undefined && typeof decision[field] !== 'string') {
+        throw new Error(`${field} must be a string`);
+      }
+    }
   };
   setHandler(approvePlan, decide('approved'), { validator });
   setHandler(rejectPlan, decide('rejected'), { validator });

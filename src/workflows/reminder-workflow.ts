@@ -20,8 +20,11 @@ export async function reminderWorkflow(input: ReminderWorkflowInput): Promise<Re
   let moves = 0;
   let cancelled = false;
   setHandler(getReminderFireAt, () => new Date(fireAt).toISOString());
-  setHandler(rescheduleReminder, ({ fire_at }) => {
-    fireAt = Date.parse(fire_at);
+  setHandler(rescheduleReminder, (move) => {
+    const next = Date.parse(move?.fire_at);
+    // A malformed signal (an operator's typo) leaves the reminder where it was.
+    if (Number.isNaN(next)) return;
+    fireAt = next;
     moves++;
   });
   setHandler(cancelReminder, () => {

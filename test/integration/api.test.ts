@@ -1,4 +1,10 @@
+import type { Server } from 'node:http';
+import { Client } from '@temporalio/client';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/api/app';
+import { createRulesPlanner } from '../../src/planner/rules-planner';
+import { createPostgresCalendar } from '../../src/providers/postgres-calendar';
 import { futureSlot, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
@@ -104,6 +110,38 @@ describe('POST /v1/plans', () => {
     },
   );
 
+  it('answers 503 and leaves nothing behind when Temporal refuses the start', async () => {
+    const app = createApp({
+      db: h.db,
+      temporal: new Client({ connection: h.client.connection, namespace: 'no-such-namespace' }),
+      calendar: createPostgresCalendar({ db: h.db, meetingLinkBase: 'https://x/' }),
+      planner: createRulesPlanner(),
+      taskQueue: h.taskQueue,
+      logger: pino({ level: 'silent' }),
+      defaultTenant: h.tenant.id,
+      bodyLimit: '64kb',
+      webUiUrl: 'http://localhost:8233',
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const before = await countPlans();
+    const res = await fetch(
+      `http://127.0.0.1:${(server.address() as { port: number }).port}/v1/plans`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ intent: 'never starts', actions: [sms] }),
+      },
+    );
+    server.close();
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+      'temporal_unavailable',
+    );
+    expect(await countPlans()).toBe(before);
+  });
+
   it('returns the same plan for a repeated Idempotency-Key', async () => {
     const headers = { 'idempotency-key': `k-${Date.now()}` };
     const first = await h.api('POST', '/v1/plans', { intent: 'once', actions: [sms] }, headers);
@@ -184,6 +222,10 @@ describe('reference endpoints', () => {
     const book = res.body.data[0];
     expect(book.params_schema.properties.duration_minutes.default).toBe(30);
     expect(book.params_schema.required).toEqual(['title']);
+    expect(book).toMatchObject({ undoable: true, undo: 'cancels the booked meeting' });
+    expect(res.body.data.find((a: { type: string }) => a.type === 'send_email')).toMatchObject({
+      undoable: false,
+    });
   });
 
   it('reports health of Postgres and Temporal', async () => {

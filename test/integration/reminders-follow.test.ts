@@ -95,6 +95,33 @@ describe('the reminders API', () => {
     ).toBe(404);
   });
 
+  it("answers 404 to another tenant's attempt to move, cancel or touch its reminders", async () => {
+    const { meetingId, reminderId } = await bookWithReminder(96, 10);
+    const other = { 'x-errand-tenant': (await h.newTenant()).id };
+    const patch = await h.api(
+      'PATCH',
+      `/v1/calendar/events/${meetingId}`,
+      { title: 'Mine now' },
+      other,
+    );
+    expect(patch.status).toBe(404);
+    expect(
+      (await h.api('DELETE', `/v1/calendar/events/${meetingId}`, undefined, other)).status,
+    ).toBe(404);
+    expect((await h.api('DELETE', `/v1/reminders/${reminderId}`, undefined, other)).status).toBe(
+      404,
+    );
+    expect((await h.api('GET', '/v1/reminders', undefined, other)).body.data).toEqual([]);
+    expect((await h.api('GET', '/v1/calendar/events', undefined, other)).body.data).toEqual([]);
+    expect((await reminder(reminderId)).status).toBe('pending');
+    const event = await h.db
+      .selectFrom('calendar_events')
+      .selectAll()
+      .where('id', '=', meetingId)
+      .executeTakeFirstOrThrow();
+    expect([event.title, event.status]).toEqual(['Followed', 'confirmed']);
+  });
+
   it('refuses to move a meeting into a taken slot', async () => {
     const a = await bookWithReminder(95, 10);
     await bookWithReminder(95, 14);
