@@ -2,10 +2,11 @@
  * Captures a history of every workflow shape Errand ships into
  * test/fixtures/histories/, for test/integration/replay.test.ts to replay.
  * Run `npm run capture-histories` after a change to workflow code has shipped
- * behind patched(); never edit or delete the saved files.
+ * behind patched(), with the new shapes added here under new names: saved
+ * files are never overwritten, edited or deleted.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -28,9 +29,13 @@ const book = (day: number, hour: number, title = 'Captured') => ({
   params: { title, time: futureSlot(day, hour), attendees: ['c@example.com'] },
 });
 
-/** Saves a finished run's history in the JSON form the Temporal CLI and Web UI export. */
+/**
+ * Saves a finished run's history in the JSON form the Temporal CLI and Web UI
+ * export. A shape already saved is kept as it was: it is what older code did.
+ */
 async function save(name: string, handle: WorkflowHandle) {
   await handle.result().catch(() => undefined);
+  if (existsSync(`${dir}${name}.json`)) return;
   const { stdout } = await promisify(execFile)(
     inject('temporalCli'),
     [
