@@ -16,6 +16,7 @@ import { plansRoutes } from './plans-routes';
 import { createIntentService } from './intent-service';
 import { intentsRoutes } from './intents-routes';
 import { remindersRoutes } from './reminders-routes';
+import { settingsRoutes } from './settings-routes';
 import { resolveTenant } from './tenant-context';
 
 export interface AppDeps {
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(calendarRoutes(deps));
   app.use(outboxRoutes(deps.db));
   app.use(remindersRoutes(deps));
+  app.use(settingsRoutes(deps.db));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
   return app;

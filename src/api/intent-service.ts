@@ -57,11 +57,12 @@ export function createIntentService(deps: IntentServiceDeps) {
       const timezone = req.timezone ?? tenant.timezone;
       let result: PlannerResult;
       try {
-        result = await deps.planner.plan(req.text, {
-          now: deps.now(),
-          timezone,
-          context: req.context,
-        });
+        // The planner sees whom it plans for as well as what the caller adds.
+        const context = {
+          tenant: { id: tenant.id, name: tenant.name, timezone: tenant.timezone },
+          ...req.context,
+        };
+        result = await deps.planner.plan(req.text, { now: deps.now(), timezone, context });
       } catch (err) {
         if (!(err instanceof CannotPlanError)) throw err;
         const decision = await log(tenant, req, null, {
