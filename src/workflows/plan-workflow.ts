@@ -8,6 +8,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { AuditActivities } from '../activities/audit-activities';
 import { ACTION_TYPES, type ActionType } from '../plan/action-types';
 import { chainableOf, fillFromChain } from '../plan/chaining';
@@ -165,6 +166,13 @@ async function runStep(
   const output = await steps[step.type].executeWithOptions({ summary }, [stepInput]);
   if (step.type === 'schedule_reminder') {
     // The reminder waits in its own workflow so the plan can finish now.
+    await startReminder(input, ctx, output);
+  }
+  return output;
+}
+
+async function startReminder(input: PlanWorkflowInput, ctx: StepContext, output: StepOutput) {
+  try {
     await startChild(reminderWorkflow, {
       workflowId: String(output.workflow_id),
       args: [
@@ -178,6 +186,8 @@ async function runStep(
       typedSearchAttributes: [{ key: ERRAND_TENANT, value: input.tenant_id }],
       staticSummary: `reminder from step ${ctx.step} of plan ${input.plan_id}`,
     });
+  } catch (err) {
+    // Already waiting (e.g. after a reset of this plan): it is the same reminder.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
-  return output;
 }
