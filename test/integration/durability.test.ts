@@ -40,20 +40,17 @@ async function counts(h: Harness, planId: string) {
 }
 
 function workerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(
-    path.join(root, 'node_modules/.bin/tsx'),
-    ['test/support/worker-process.ts'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: inject('databaseUrl'),
-        WORKFLOW_BUNDLE: inject('workflowBundlePath'),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  // Node itself with tsx's loader, not the tsx launcher: the pid killed must be the worker's own.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/worker-process.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: inject('databaseUrl'),
+      WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   cleanups.push(async () => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
@@ -85,6 +82,12 @@ describe('durability', () => {
     expect(state.status).toBe('completed');
     expect(await counts(h, res.body.plan_id)).toEqual({ bookings: 1, emails: 1, reminders: 1 });
     expect((await h.api('GET', `/v1/plans/${res.body.plan_id}`)).body.status).toBe('completed');
+    // The email step ran again on the new worker: its first attempt died with the old one.
+    const history = await h.client.workflow.getHandle(res.body.workflow_id).fetchHistory();
+    const attempts = history.events!.flatMap(
+      (e) => e.activityTaskStartedEventAttributes?.attempt ?? [],
+    );
+    expect(attempts).toContain(2);
   });
 
   it('finishes a plan after the Temporal server is killed -9 and restarted on its database file', async () => {
