@@ -174,15 +174,28 @@ describe('a plan', () => {
     expect(state.steps[1].output!.start_time).toBe(state.steps[0].output!.start_time);
   });
 
-  it('shows running state in the database and the query while a step is in flight', async () => {
-    const { workflow_id, plan_id } = await submit(demo(futureSlot(33, 9)));
+  it('agrees with the workflow query mid-run, while it waits before a step', async () => {
+    const { workflow_id, plan_id } = await submit([
+      ...demo(futureSlot(33, 9)).slice(0, 2),
+      { type: 'send_sms', approval: 'required', params: { to: ['+14155550123'], message: 'x' } },
+    ]);
     const handle = h.client.workflow.getHandle(workflow_id);
-    await eventually(async () =>
-      (await planRow(plan_id)).status === 'running' ? true : undefined,
-    );
-    await handle.result();
-    const [row, query] = await Promise.all([planRow(plan_id), handle.query(getPlanState)]);
-    expect(row.status).toBe(query.status);
+    const row = await eventually(async () => {
+      const plan = await planRow(plan_id);
+      return plan.status === 'awaiting_approval' ? plan : undefined;
+    });
+    const query = await handle.query(getPlanState);
+    expect(query.status).toBe('awaiting_approval');
+    expect(row.current_step).toBe(2);
     expect(row.current_step).toBe(query.current_step);
+    expect(row.steps).toEqual(query.steps);
+    expect(row.approvals).toEqual(query.approvals);
+    expect(row.steps.map((s: { status: string }) => s.status)).toEqual([
+      'succeeded',
+      'succeeded',
+      'pending',
+    ]);
+    await handle.cancel();
+    expect(((await handle.result()) as PlanState).status).toBe('cancelled');
   });
 });
