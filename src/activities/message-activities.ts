@@ -1,4 +1,4 @@
-import { insertOutboxOnce } from '../db/outbox-repository';
+import { findOutboxByKey, insertOutboxOnce } from '../db/outbox-repository';
 import { idempotencyKey, type StepInput, type StepOutput } from '../plan/step-io';
 import { findTenant } from '../tenants/tenants-repository';
 import type { ActivityDeps } from './deps';
@@ -85,6 +85,17 @@ export function createMessageActivities(deps: ActivityDeps) {
           payload: request,
         });
         return { message_id: row.id, status: row.status, automation };
+      }
+      // A retry after the answer was recorded returns it instead of calling the webhook again.
+      const done = await findOutboxByKey(deps.db, input.tenant_id, key);
+      if (done) {
+        const recorded = done.payload as { response?: unknown } | null;
+        return {
+          message_id: done.id,
+          status: done.status,
+          automation,
+          response: recorded?.response,
+        };
       }
       const response = await postWebhook(deps.fetch, url, key, request);
       const row = await insertOutboxOnce(deps.db, {

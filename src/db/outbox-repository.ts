@@ -50,6 +50,19 @@ export async function insertOutboxOnce(
     .executeTakeFirstOrThrow();
 }
 
+export async function findOutboxByKey(
+  db: Kysely<Database>,
+  tenantId: string,
+  key: string,
+): Promise<OutboxRow | undefined> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+}
+
 export interface OutboxFilter {
   channel?: string;
   plan_id?: string;

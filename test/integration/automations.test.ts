@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
+import { Context } from '@temporalio/activity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Activities } from '../../src/activities';
 import type { PlanState } from '../../src/workflows/definitions';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -37,6 +39,15 @@ beforeAll(async () => {
   await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(hooks.address() as { port: number }).port}`;
   h = await startHarness({
+    // Each first attempt that got through loses its answer after the write, as a crash would.
+    wrapActivities: (a: Activities) => ({
+      ...a,
+      trigger_automation: async (input) => {
+        const output = await a.trigger_automation(input);
+        if (Context.current().info.attempt === 1) throw new Error('worker lost after the write');
+        return output;
+      },
+    }),
     settings: {
       approval: { required_for: [] },
       automations: { 'crm-sync': `${base}/crm`, strict: `${base}/strict` },
@@ -80,6 +91,20 @@ describe('trigger_automation', () => {
     });
     const outbox = (await h.api('GET', `/v1/outbox?plan_id=${planId}`)).body.data;
     expect(outbox).toMatchObject([{ channel: 'automation', status: 'delivered' }]);
+  });
+
+  it('calls the webhook once when the step is retried after its answer was recorded', async () => {
+    const before = received.length;
+    const { planId, state } = await run('crm-sync', { lead: 'once@example.com' });
+    expect(state.status).toBe('completed');
+    expect(received.length - before).toBe(1);
+    expect(state.steps[0].output).toMatchObject({ response: { ticket: 'T-42' } });
+    const history = await h.client.workflow
+      .getHandle(`${h.tenant.id}/plan/${planId}`)
+      .fetchHistory();
+    expect(
+      history.events!.flatMap((e) => e.activityTaskStartedEventAttributes?.attempt ?? []),
+    ).toEqual([2]);
   });
 
   it('fails the step at once when the webhook refuses the request with a 4xx', async () => {
