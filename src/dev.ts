@@ -1,14 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import { freeSlots } from './activities/free-slots';
 import { startApi } from './api/server';
-import { buildDb, installWorkerRuntime } from './clients';
+import { buildCalendar, buildDb, installWorkerRuntime } from './clients';
 import { ConfigError, loadConfig } from './config';
-import { overlappingEvents } from './db/calendar-repository';
-import type { Database } from './db/database';
 import { ensureDatabase, migrateToLatest } from './db/migrate';
+import type { CalendarProvider } from './providers/calendar-provider';
 import {
   startDevServer,
   temporalAnswers,
@@ -61,7 +59,7 @@ Errand is running.
   Tenant:          ${config.ERRAND_DEFAULT_TENANT}
 
 Try a plan (book a demo, email the join link, remind an hour before):
-${await demoCurl(base, db, tenant)}
+${await demoCurl(base, buildCalendar(config, db), tenant)}
 Then follow it:
   curl -s ${base}/v1/plans/<plan_id>
   curl -s ${base}/v1/calendar/events
@@ -89,15 +87,12 @@ main().catch((err: unknown) => {
  * A copy-paste example booking the first free half hour from 15:00 tomorrow
  * (in the tenant's zone), so it completes on a calendar that earlier runs filled.
  */
-async function demoCurl(base: string, db: Kysely<Database>, tenant: Tenant): Promise<string> {
+async function demoCurl(base: string, calendar: CalendarProvider, tenant: Tenant): Promise<string> {
   const tz = tenant.timezone;
   const tomorrow = DateTime.now().setZone(tz).plus({ days: 1 }).startOf('day');
   const from = tomorrow.set({ hour: 15 }).toJSDate();
   const to = tomorrow.plus({ days: 7 }).toJSDate();
-  const busy = (await overlappingEvents(db, tenant.id, from, to)).map((e) => ({
-    start: e.start_at,
-    end: e.end_at,
-  }));
+  const busy = await calendar.busy(tenant.id, from, to);
   const weekdays = { ...tenant.settings.working_hours, days: [1, 2, 3, 4, 5, 6, 7] };
   const [slot] = freeSlots({
     from,

@@ -44,15 +44,12 @@ export function remindersRoutes(deps: ReminderSyncDeps): Router {
       ? await findReminder(db, tenant.id, req.params.id)
       : undefined;
     if (!row) throw notFound('reminder');
-    if (row.status !== 'pending' || !(await cancelPendingReminder(deps, row))) {
-      const now = await findReminder(db, tenant.id, row.id);
-      throw new HttpError(
-        409,
-        'reminder_not_pending',
-        `the reminder has already ${now?.status ?? row.status}`,
-      );
+    const cancelled = row.status === 'pending' ? await cancelPendingReminder(deps, row) : undefined;
+    if (!cancelled) {
+      const state = row.status === 'pending' ? 'is no longer pending' : `has already ${row.status}`;
+      throw new HttpError(409, 'reminder_not_pending', `the reminder ${state}`);
     }
-    res.json(reminderView((await findReminder(db, tenant.id, row.id))!));
+    res.json(reminderView(cancelled));
   });
   return router;
 }

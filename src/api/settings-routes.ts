@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { timeZone } from '../plan/plan-schema';
 import { tenantSettingsSchema } from '../tenants/tenant-settings';
-import { findTenant } from '../tenants/tenants-repository';
 import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
 import { tenantOf } from './tenant-context';
@@ -34,7 +33,7 @@ export function settingsRoutes(db: Kysely<Database>): Router {
       .set({ settings: JSON.stringify(settings), ...(timezone ? { timezone } : {}) })
       .where('id', '=', tenant.id)
       .execute();
-    res.json(view((await findTenant(db, tenant.id))!));
+    res.json(view({ id: tenant.id, timezone: timezone ?? tenant.timezone, settings }));
   });
   return router;
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { afterCursor, type KeysetCursor } from './keyset';
+import { TERMINAL_PLAN_STATUSES } from '../workflows/definitions';
 import type { Database, DecisionRow } from './database';
 
 export type DecisionOutcome = 'executed' | 'awaiting_approval' | 'rejected' | 'failed' | 'dry_run';
@@ -83,7 +84,7 @@ export async function decisionAnalytics(db: Kysely<Database>, tenantId: string) 
     .innerJoin('action_plans', 'action_plans.id', 'decisions.plan_id')
     .select([
       sql<string>`count(*) filter (where action_plans.status = 'completed')`.as('completed'),
-      sql<string>`count(*) filter (where action_plans.status in ('completed','failed','rejected','expired','cancelled'))`.as(
+      sql<string>`count(*) filter (where action_plans.status = any(${[...TERMINAL_PLAN_STATUSES]}))`.as(
         'ended',
       ),
       sql<string>`count(*) filter (where action_plans.approvals->0->'decision'->>'outcome' = 'approved')`.as(

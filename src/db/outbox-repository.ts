@@ -42,12 +42,9 @@ export async function insertOutboxOnce(
     .returningAll()
     .executeTakeFirst();
   if (inserted) return inserted;
-  return db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('tenant_id', '=', message.tenant_id)
-    .where('idempotency_key', '=', message.idempotency_key)
-    .executeTakeFirstOrThrow();
+  const existing = await findOutboxByKey(db, message.tenant_id, message.idempotency_key);
+  if (!existing) throw new Error(`outbox row ${message.idempotency_key} vanished`);
+  return existing;
 }
 
 export async function findOutboxByKey(

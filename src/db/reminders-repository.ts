@@ -52,17 +52,52 @@ export async function findReminder(
     .executeTakeFirst();
 }
 
-/** Moves a pending reminder to a final status; a reminder already final is left alone. */
+/**
+ * Moves a pending reminder to a final status and returns it; a reminder
+ * already final is left alone (undefined).
+ */
 export async function finishReminder(
   db: Kysely<Database>,
   tenantId: string,
   id: string,
   status: Exclude<ReminderStatus, 'pending'>,
   extra: { fired_at?: Date; outbox_id?: string } = {},
+): Promise<ReminderRow | undefined> {
+  return db
+    .updateTable('reminders')
+    .set({ status, ...extra, updated_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** The pending reminders set relative to a meeting. */
+export async function pendingRemindersOfMeeting(
+  db: Kysely<Database>,
+  tenantId: string,
+  meetingId: string,
+): Promise<ReminderRow[]> {
+  return db
+    .selectFrom('reminders')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('meeting_id', '=', meetingId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** Gives a pending reminder a new due time. */
+export async function movePendingReminder(
+  db: Kysely<Database>,
+  tenantId: string,
+  id: string,
+  fireAt: Date,
 ): Promise<void> {
   await db
     .updateTable('reminders')
-    .set({ status, ...extra, updated_at: new Date() })
+    .set({ fire_at: fireAt, updated_at: new Date() })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .where('status', '=', 'pending')

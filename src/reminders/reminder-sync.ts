@@ -2,6 +2,11 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database, ReminderRow } from '../db/database';
 import type { Meeting } from '../db/calendar-repository';
+import {
+  finishReminder,
+  movePendingReminder,
+  pendingRemindersOfMeeting,
+} from '../db/reminders-repository';
 import { applyOffset } from '../time/zoned-time';
 import { cancelReminder, rescheduleReminder } from '../workflows/definitions';
 
@@ -20,14 +25,7 @@ export async function followMeeting(
   tenantId: string,
   meeting: Meeting,
 ): Promise<void> {
-  const reminders = await deps.db
-    .selectFrom('reminders')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('meeting_id', '=', meeting.meeting_id)
-    .where('status', '=', 'pending')
-    .execute();
-  for (const reminder of reminders) {
+  for (const reminder of await pendingRemindersOfMeeting(deps.db, tenantId, meeting.meeting_id)) {
     if (meeting.status === 'cancelled') {
       await cancelPendingReminder(deps, reminder);
     } else if (reminder.offset_ms !== null) {
@@ -37,12 +35,7 @@ export async function followMeeting(
         reminder.timezone ?? 'UTC',
       );
       if (fireAt.getTime() === reminder.fire_at.getTime()) continue;
-      await deps.db
-        .updateTable('reminders')
-        .set({ fire_at: fireAt, updated_at: new Date() })
-        .where('id', '=', reminder.id)
-        .where('status', '=', 'pending')
-        .execute();
+      await movePendingReminder(deps.db, tenantId, reminder.id, fireAt);
       await signalQuietly(deps.temporal, reminder.workflow_id, (h) =>
         h.signal(rescheduleReminder, { fire_at: fireAt.toISOString() }),
       );
@@ -50,19 +43,17 @@ export async function followMeeting(
   }
 }
 
-/** Cancels a pending reminder: its row first (so it can no longer fire), then its workflow. */
+/**
+ * Cancels a pending reminder: its row first (so it can no longer fire), then
+ * its workflow. Returns the cancelled row, or undefined when it was no longer pending.
+ */
 export async function cancelPendingReminder(
   deps: ReminderSyncDeps,
   reminder: ReminderRow,
-): Promise<boolean> {
-  const result = await deps.db
-    .updateTable('reminders')
-    .set({ status: 'cancelled', updated_at: new Date() })
-    .where('id', '=', reminder.id)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
+): Promise<ReminderRow | undefined> {
+  const cancelled = await finishReminder(deps.db, reminder.tenant_id, reminder.id, 'cancelled');
   await signalQuietly(deps.temporal, reminder.workflow_id, (h) => h.signal(cancelReminder));
-  return result.numUpdatedRows > 0n;
+  return cancelled;
 }
 
 type Handle = ReturnType<Client['workflow']['getHandle']>;
