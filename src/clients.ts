@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import OpenAI from 'openai';
+import { pino, type Logger } from 'pino';
 import type { ActivityDeps } from './activities/deps';
 import type { Config } from './config';
 import { createDb } from './db/create-db';
@@ -17,8 +18,18 @@ import { createPostgresCalendar } from './providers/postgres-calendar';
  * The one place that builds clients from configuration: Postgres, Temporal and
  * the providers. Composition roots (worker, API server, CLI) call these.
  */
-export function buildDb(config: Config): Kysely<Database> {
-  return createDb({ url: config.DATABASE_URL });
+export function buildDb(config: Config, logger: Logger): Kysely<Database> {
+  return createDb({
+    url: config.DATABASE_URL,
+    maxConnections: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    onError: (err) =>
+      logger.warn({ err }, 'a Postgres connection broke; the next query opens a new one'),
+  });
+}
+
+export function buildLogger(config: Config): Logger {
+  return pino({ level: config.LOG_LEVEL });
 }
 
 export async function buildTemporalClient(config: Config): Promise<Client> {

@@ -7,12 +7,17 @@ const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .default('postgres://postgres@127.0.0.1:5432/errand'),
+  /** Connections per process pool; the worker runs as many activities at once. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   PORT: port.default(3000),
   HOST: z.string().default('127.0.0.1'),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('errand'),
   TEMPORAL_TLS: z.enum(['true', 'false']).default('false'),
+  /** A workflow bundle built ahead of time; without it the worker bundles at start. */
+  ERRAND_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
   ERRAND_DEFAULT_TENANT: z
     .string()

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { freeSlots } from './activities/free-slots';
 import { startApi } from './api/server';
-import { buildCalendar, buildDb, installWorkerRuntime } from './clients';
+import { buildCalendar, buildDb, buildLogger, installWorkerRuntime } from './clients';
 import { ConfigError, loadConfig } from './config';
 import { ensureDatabase, migrateToLatest } from './db/migrate';
 import type { CalendarProvider } from './providers/calendar-provider';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   installWorkerRuntime(config);
   await ensureDatabase(config.DATABASE_URL);
-  const db = buildDb(config);
+  const db = buildDb(config, buildLogger(config));
   await migrateToLatest(db);
   const tenant = await ensureTenant(db, {
     id: config.ERRAND_DEFAULT_TENANT,

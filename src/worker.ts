@@ -6,6 +6,7 @@ import { createActivities, type ActivityDeps } from './activities';
 import {
   buildActivityDeps,
   buildDb,
+  buildLogger,
   buildTemporalClient,
   buildWorkerConnection,
   installWorkerRuntime,
@@ -20,6 +21,8 @@ export interface ErrandWorkerConfig {
   deps: ActivityDeps;
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled now. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Activities run at once; no more than the Postgres pool has connections. */
+  maxConcurrentActivities?: number;
 }
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -31,6 +34,8 @@ export async function createErrandWorker(config: ErrandWorkerConfig): Promise<Wo
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     activities: createActivities(config.deps),
+    maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+    maxConcurrentLocalActivityExecutions: config.maxConcurrentActivities,
     ...(config.workflowBundle
       ? { workflowBundle: config.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH }),
@@ -46,6 +51,10 @@ export async function startWorker(config: Config, db: Kysely<Database>) {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: buildActivityDeps(config, db, temporal),
+    maxConcurrentActivities: config.DATABASE_POOL_SIZE,
+    workflowBundle: config.ERRAND_WORKFLOW_BUNDLE
+      ? { codePath: config.ERRAND_WORKFLOW_BUNDLE }
+      : undefined,
   });
   const running = worker.run().finally(async () => {
     await connection.close();
@@ -63,7 +72,7 @@ export async function startWorker(config: Config, db: Kysely<Database>) {
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   installWorkerRuntime(config);
-  const db = buildDb(config);
+  const db = buildDb(config, buildLogger(config));
   try {
     await (
       await startWorker(config, db)

@@ -33,6 +33,16 @@ export interface AppDeps {
   webUiUrl: string;
 }
 
+const HEALTH_CHECK_MS = 2_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
 /** Builds the Express app; the caller owns every client in `deps`. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
@@ -42,9 +52,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: deps.bodyLimit, strict: true }));
 
   app.get('/healthz', async (_req, res) => {
+    // Bounded, so a server that does not answer shows as down instead of hanging the check.
     const checks = await Promise.allSettled([
-      sql`select 1`.execute(deps.db),
-      deps.temporal.workflowService.getSystemInfo({}),
+      withTimeout(sql`select 1`.execute(deps.db), HEALTH_CHECK_MS),
+      withTimeout(deps.temporal.workflowService.getSystemInfo({}), HEALTH_CHECK_MS),
     ]);
     const [database, temporal] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
     const ok = database === 'ok' && temporal === 'ok';

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../db/database-unavailable';
 import type { FieldError } from '../plan/field-error';
 
 /** The one error the API throws; the middleware below turns it into JSON. */
@@ -59,5 +60,14 @@ function toHttpError(err: unknown): HttpError {
   }
   if (type === 'request.aborted')
     return new HttpError(400, 'request_aborted', 'the request was aborted');
+  if (isDatabaseUnavailable(err)) {
+    return new HttpError(
+      503,
+      'database_unavailable',
+      'the database is unavailable; try again shortly',
+      [],
+      { 'retry-after': '5' },
+    );
+  }
   return new HttpError(500, 'internal', 'internal error');
 }

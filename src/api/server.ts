@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { pino } from 'pino';
-import { buildCalendar, buildDb, buildPlanner, buildTemporalClient } from '../clients';
+import { buildCalendar, buildDb, buildLogger, buildPlanner, buildTemporalClient } from '../clients';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createApp } from './app';
 
@@ -9,8 +8,8 @@ import { createApp } from './app';
 export async function startApi(
   config: Config,
 ): Promise<{ server: Server; close: () => Promise<void> }> {
-  const logger = pino({ level: config.LOG_LEVEL });
-  const db = buildDb(config);
+  const logger = buildLogger(config);
+  const db = buildDb(config, logger);
   const temporal = await buildTemporalClient(config);
   const app = createApp({
     db,

@@ -63,6 +63,10 @@ export async function startDevServer(config: DevServerConfig): Promise<DevServer
     ...DEV_SERVER_SEARCH_ATTRIBUTES,
   ];
   const child = spawn(config.executable, args, { stdio: config.stdio ?? 'ignore' });
+  // However this process ends (a crash included), the server it started goes with it.
+  const killChild = () => child.kill('SIGTERM');
+  process.once('exit', killChild);
+  child.once('exit', () => process.removeListener('exit', killChild));
   const address = `127.0.0.1:${config.port}`;
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`temporal dev server exited with code ${code}`))),

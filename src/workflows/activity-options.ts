@@ -5,40 +5,42 @@ import { DOMAIN_ERROR_TYPES } from '../plan/domain-errors';
 const nonRetryableErrorTypes = [...DOMAIN_ERROR_TYPES];
 
 // A worker that dies mid-step is noticed when the step's start-to-close timeout passes,
-// so these stay close to what a step really needs.
+// so these stay close to what a step really needs. Domain errors are final at once, so
+// the attempts left are for outages (Postgres restarting, a vendor's 500): each group
+// keeps retrying for a few minutes before the step fails.
 
-/** Calendar writes: quick, and worth retrying a few times on a flaky database. */
+/** Calendar writes: quick; a database outage of about four minutes is waited out. */
 const calendar: ActivityOptions = {
-  startToCloseTimeout: '10s',
+  startToCloseTimeout: '20s',
   retry: {
     initialInterval: '500ms',
     backoffCoefficient: 2,
     maximumInterval: '10s',
-    maximumAttempts: 5,
+    maximumAttempts: 30,
     nonRetryableErrorTypes,
   },
 };
 
-/** Deliveries: a provider outage should be waited out, not turned into a failed plan. */
+/** Deliveries: a provider outage (about a quarter of an hour) is waited out, not turned into a failed plan. */
 const delivery: ActivityOptions = {
-  startToCloseTimeout: '15s',
+  startToCloseTimeout: '20s',
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,
     maximumInterval: '1m',
-    maximumAttempts: 10,
+    maximumAttempts: 20,
     nonRetryableErrorTypes,
   },
 };
 
-/** Webhooks answer slowly and their owners expect a few retries. */
+/** Webhooks answer slowly and their owners expect retries for about ten minutes. */
 const automation: ActivityOptions = {
   startToCloseTimeout: '60s',
   retry: {
     initialInterval: '2s',
     backoffCoefficient: 2,
     maximumInterval: '1m',
-    maximumAttempts: 5,
+    maximumAttempts: 15,
     nonRetryableErrorTypes,
   },
 };
@@ -65,14 +67,14 @@ export const AUDIT_OPTIONS: LocalActivityOptions = {
 
 export const REMINDER_OPTIONS: ActivityOptions = delivery;
 
-/** Undo steps: retried a while, then recorded as failed; domain errors are final at once. */
+/** Undo steps: retried through an outage of about five minutes, then recorded as failed. */
 export const UNDO_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30s',
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,
     maximumInterval: '30s',
-    maximumAttempts: 5,
+    maximumAttempts: 15,
     nonRetryableErrorTypes,
   },
 };
