@@ -60,6 +60,11 @@ function toHttpError(err: unknown): HttpError {
   }
   if (type === 'request.aborted')
     return new HttpError(400, 'request_aborted', 'the request was aborted');
+  // Express's own client errors (a path that does not decode, …) carry a 4xx status.
+  const status = (err as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new HttpError(status, 'bad_request', 'the request is malformed');
+  }
   if (isDatabaseUnavailable(err)) {
     return new HttpError(
       503,
