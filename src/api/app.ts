@@ -17,6 +17,7 @@ import { createIntentService } from './intent-service';
 import { intentsRoutes } from './intents-routes';
 import { remindersRoutes } from './reminders-routes';
 import { settingsRoutes } from './settings-routes';
+import { webhookSecretRoutes } from './webhook-secret-routes';
 import { resolveTenant } from './tenant-context';
 
 export interface AppDeps {
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(outboxRoutes(deps.db));
   app.use(remindersRoutes(deps));
   app.use(settingsRoutes(deps.db));
+  app.use(webhookSecretRoutes({ db: deps.db, now: deps.now ?? (() => new Date()) }));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
   return app;
