@@ -32,6 +32,8 @@ export interface AppDeps {
   bodyLimit: string;
   /** Base address of the Temporal Web UI, for links to runs. */
   webUiUrl: string;
+  /** ERRAND_ALLOW_PRIVATE_NETWORK, for checking webhook URLs as they are saved; default false. */
+  allowPrivateNetwork?: boolean;
 }
 
 /** Builds the Express app; the caller owns every client in `deps`. */
@@ -73,7 +75,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(calendarRoutes(deps));
   app.use(outboxRoutes(deps.db));
   app.use(remindersRoutes(deps));
-  app.use(settingsRoutes(deps.db));
+  app.use(settingsRoutes({ db: deps.db, allowPrivateNetwork: deps.allowPrivateNetwork ?? false }));
   app.use(webhookSecretRoutes({ db: deps.db, now: deps.now ?? (() => new Date()) }));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
