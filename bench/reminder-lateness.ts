@@ -20,6 +20,8 @@ import pg from 'pg';
 import { createActivities } from '../src/activities';
 import { createApp } from '../src/api/app';
 import { createDb } from '../src/db/create-db';
+import { createOutboundHttp } from '../src/net/outbound-http';
+import { WEBHOOK_MAX_RESPONSE_BYTES } from '../src/net/webhook-limits';
 import { createRulesPlanner } from '../src/planner/rules-planner';
 import { migrateToLatest } from '../src/db/migrate';
 import { createOutboxSender } from '../src/providers/message-sender';
@@ -53,7 +55,11 @@ async function main() {
     temporal: client,
     calendar: createPostgresCalendar({ db, meetingLinkBase: 'https://meet.example.com/b/' }),
     messages: createOutboxSender(db),
-    fetch: globalThis.fetch,
+    outbound: createOutboundHttp({
+      allowPrivateNetwork: false,
+      timeoutMs: 10_000,
+      maxResponseBytes: WEBHOOK_MAX_RESPONSE_BYTES,
+    }),
     now: () => new Date(),
     reminderGraceMs: 60_000,
   };

@@ -7,6 +7,8 @@ import type { ActivityDeps } from './activities/deps';
 import type { Config } from './config';
 import { createDb } from './db/create-db';
 import type { Database } from './db/database';
+import { createOutboundHttp, type OutboundHttp } from './net/outbound-http';
+import { WEBHOOK_MAX_RESPONSE_BYTES } from './net/webhook-limits';
 import { createOpenAIPlanner } from './planner/openai-planner';
 import type { Planner } from './planner/planner';
 import { createRulesPlanner } from './planner/rules-planner';
@@ -70,6 +72,15 @@ export function buildCalendar(config: Config, db: Kysely<Database>): CalendarPro
   return createPostgresCalendar({ db, meetingLinkBase: config.MEETING_LINK_BASE });
 }
 
+/** The client every automation webhook goes through, with the network policy from configuration. */
+export function buildOutboundHttp(config: Config): OutboundHttp {
+  return createOutboundHttp({
+    allowPrivateNetwork: config.ERRAND_ALLOW_PRIVATE_NETWORK,
+    timeoutMs: config.ERRAND_WEBHOOK_TIMEOUT_MS,
+    maxResponseBytes: WEBHOOK_MAX_RESPONSE_BYTES,
+  });
+}
+
 /** The built-in providers: the Postgres calendar and the Postgres outbox. */
 export function buildActivityDeps(
   config: Config,
@@ -81,7 +92,7 @@ export function buildActivityDeps(
     temporal,
     calendar: buildCalendar(config, db),
     messages: createOutboxSender(db),
-    fetch: globalThis.fetch,
+    outbound: buildOutboundHttp(config),
     now: () => new Date(),
     reminderGraceMs: config.REMINDER_GRACE_SECONDS * 1000,
   };

@@ -26,6 +26,13 @@ const configSchema = z.object({
   MEETING_LINK_BASE: z.string().url().default('https://meet.example.com/errand/'),
   REMINDER_GRACE_SECONDS: z.coerce.number().int().min(0).max(86400).default(300),
   ERRAND_BODY_LIMIT: z.string().default('256kb'),
+  /** Development only: lets webhooks use http and reach loopback and private addresses. */
+  ERRAND_ALLOW_PRIVATE_NETWORK: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** The whole of one webhook call, below the automation step's 60 s start-to-close timeout. */
+  ERRAND_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(50_000).default(10_000),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),

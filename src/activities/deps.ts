@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
+import type { OutboundHttp } from '../net/outbound-http';
 import type { CalendarProvider } from '../providers/calendar-provider';
 import type { MessageSender } from '../providers/message-sender';
 
@@ -11,8 +12,8 @@ export interface ActivityDeps {
   temporal: Client;
   calendar: CalendarProvider;
   messages: MessageSender;
-  /** For automation webhooks. */
-  fetch: typeof fetch;
+  /** Every automation webhook goes through it: the network policy and the size and time caps. */
+  outbound: OutboundHttp;
   now: () => Date;
   /** How late a reminder may still fire at once instead of being refused. */
   reminderGraceMs: number;

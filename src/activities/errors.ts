@@ -12,7 +12,10 @@ export class AmbiguousMeetingError extends DomainError {}
 export class NoAvailabilityError extends DomainError {}
 export class ReminderInPastError extends DomainError {}
 export class InvalidStepError extends DomainError {}
+/** The webhook answered that it will not take the request (a final 4xx, a redirect, an oversized answer). */
 export class AutomationRejectedError extends DomainError {}
+/** Errand would not call the webhook: its URL, or an address it resolves to, is against the network policy. */
+export class WebhookRefusedError extends DomainError {}
 
 /** Keeps DOMAIN_ERROR_TYPES and the classes in step: a missing or extra name fails to compile. */
 export const DOMAIN_ERRORS: Record<DomainErrorType, typeof DomainError> = {
@@ -23,4 +26,5 @@ export const DOMAIN_ERRORS: Record<DomainErrorType, typeof DomainError> = {
   ReminderInPastError,
   InvalidStepError,
   AutomationRejectedError,
+  WebhookRefusedError,
 };

@@ -1,8 +1,10 @@
 import { findOutboxByKey, insertOutboxOnce } from '../db/outbox-repository';
 import { idempotencyKey, type StepInput, type StepOutput } from '../plan/step-io';
 import { findTenant } from '../tenants/tenants-repository';
+import { ensureWebhookSecret, signingSecrets } from '../tenants/webhook-secrets-repository';
 import type { ActivityDeps } from './deps';
-import { AutomationRejectedError, InvalidStepError } from './errors';
+import { InvalidStepError } from './errors';
+import { postWebhook } from './post-webhook';
 import { composeEmail, render, templateValues } from './render-message';
 
 /** Steps that reach people or systems: email, SMS, calls, campaigns, automations. */
@@ -97,7 +99,15 @@ export function createMessageActivities(deps: ActivityDeps) {
           response: recorded?.response,
         };
       }
-      const response = await postWebhook(deps.fetch, url, key, request);
+      const now = deps.now();
+      const secret = await ensureWebhookSecret(deps.db, input.tenant_id, now);
+      const response = await postWebhook(deps.outbound, {
+        url,
+        id: key,
+        body: request,
+        secrets: signingSecrets(secret),
+        now,
+      });
       const row = await insertOutboxOnce(deps.db, {
         ...common(input),
         channel: 'automation',
@@ -108,32 +118,4 @@ export function createMessageActivities(deps: ActivityDeps) {
       return { message_id: row.id, status: row.status, automation, response };
     },
   };
-}
-
-/**
- * POSTs to a webhook with the step's idempotency key, so a receiver that saw
- * an earlier attempt can drop the repeat. 4xx (but 408 and 429) is final.
- */
-async function postWebhook(
-  doFetch: typeof fetch,
-  url: string,
-  key: string,
-  body: unknown,
-): Promise<unknown> {
-  const res = await doFetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': key },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-    throw new AutomationRejectedError(`webhook answered ${res.status}: ${text.slice(0, 500)}`);
-  }
-  if (!res.ok) throw new Error(`webhook answered ${res.status}; will retry`);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }

@@ -17,6 +17,7 @@ import { createIntentService } from './intent-service';
 import { intentsRoutes } from './intents-routes';
 import { remindersRoutes } from './reminders-routes';
 import { settingsRoutes } from './settings-routes';
+import { webhookSecretRoutes } from './webhook-secret-routes';
 import { resolveTenant } from './tenant-context';
 
 export interface AppDeps {
@@ -31,6 +32,8 @@ export interface AppDeps {
   bodyLimit: string;
   /** Base address of the Temporal Web UI, for links to runs. */
   webUiUrl: string;
+  /** ERRAND_ALLOW_PRIVATE_NETWORK, for checking webhook URLs as they are saved; default false. */
+  allowPrivateNetwork?: boolean;
 }
 
 const HEALTH_CHECK_MS = 2_000;
@@ -83,7 +86,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(calendarRoutes(deps));
   app.use(outboxRoutes(deps.db));
   app.use(remindersRoutes(deps));
-  app.use(settingsRoutes(deps.db));
+  app.use(settingsRoutes({ db: deps.db, allowPrivateNetwork: deps.allowPrivateNetwork ?? false }));
+  app.use(webhookSecretRoutes({ db: deps.db, now: deps.now ?? (() => new Date()) }));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
   return app;

@@ -21,6 +21,7 @@ export async function startApi(
     defaultTenant: config.ERRAND_DEFAULT_TENANT,
     bodyLimit: config.ERRAND_BODY_LIMIT,
     webUiUrl: config.TEMPORAL_UI_URL,
+    allowPrivateNetwork: config.ERRAND_ALLOW_PRIVATE_NETWORK,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));

@@ -1,19 +1,30 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
+import { outboundUrlProblem } from '../net/url-policy';
+import { formatPath, type FieldError } from '../plan/field-error';
 import { timeZone } from '../plan/plan-schema';
 import { tenantSettingsSchema } from '../tenants/tenant-settings';
+import { badRequest } from './http-error';
 import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
 import { tenantOf } from './tenant-context';
 
 const settingsBody = tenantSettingsSchema.extend({ timezone: timeZone.optional() }).strict();
 
+export interface SettingsRoutesDeps {
+  db: Kysely<Database>;
+  /** ERRAND_ALLOW_PRIVATE_NETWORK: whether webhook URLs may be http or private addresses. */
+  allowPrivateNetwork: boolean;
+}
+
 /**
  * The tenant's settings: working hours, approval policy, planner thresholds,
  * automation webhooks, time zone. PUT replaces them; omitted fields take their defaults.
+ * A webhook URL the network policy refuses by its text alone is refused here with
+ * a 400; names are checked again, resolved, each time the webhook is called.
  */
-export function settingsRoutes(db: Kysely<Database>): Router {
+export function settingsRoutes({ db, allowPrivateNetwork }: SettingsRoutesDeps): Router {
   const router = Router();
   const view = (tenant: { id: string; timezone: string; settings: unknown }) => ({
     tenant_id: tenant.id,
@@ -27,6 +38,11 @@ export function settingsRoutes(db: Kysely<Database>): Router {
 
   router.put('/v1/settings', requireJson, async (req, res) => {
     const { timezone, ...settings } = parseBody(settingsBody, req.body);
+    const refused: FieldError[] = Object.entries(settings.automations).flatMap(([name, url]) => {
+      const problem = outboundUrlProblem(url, { allowPrivateNetwork });
+      return problem ? [{ path: formatPath(['automations', name]), message: problem }] : [];
+    });
+    if (refused.length) throw badRequest(refused);
     const tenant = tenantOf(res);
     await db
       .updateTable('tenants')

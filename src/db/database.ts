@@ -14,6 +14,7 @@ export interface Database {
   outbox: OutboxTable;
   reminders: RemindersTable;
   decisions: DecisionsTable;
+  webhook_secrets: WebhookSecretsTable;
 }
 
 export interface TenantsTable {
@@ -144,6 +145,15 @@ export interface DecisionsTable {
   outcome: string;
   reason: string | null;
   plan_id: string | null;
+  created_at: CreatedAt;
+}
+
+/** A tenant's key for signing its outgoing webhooks; the previous one still signs for a while after a rotation. */
+export interface WebhookSecretsTable {
+  tenant_id: string;
+  secret: string;
+  previous_secret: string | null;
+  rotated_at: Timestamp | null;
   created_at: CreatedAt;
 }
 

@@ -11,6 +11,7 @@ export const DOMAIN_ERROR_TYPES = [
   'ReminderInPastError',
   'InvalidStepError',
   'AutomationRejectedError',
+  'WebhookRefusedError',
 ] as const;
 
 export type DomainErrorType = (typeof DOMAIN_ERROR_TYPES)[number];

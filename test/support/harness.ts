@@ -11,6 +11,8 @@ import { createDb } from '../../src/db/create-db';
 import type { Planner } from '../../src/planner/planner';
 import { createRulesPlanner } from '../../src/planner/rules-planner';
 import type { Database } from '../../src/db/database';
+import { createOutboundHttp } from '../../src/net/outbound-http';
+import { WEBHOOK_MAX_RESPONSE_BYTES } from '../../src/net/webhook-limits';
 import { createOutboxSender } from '../../src/providers/message-sender';
 import { createPostgresCalendar } from '../../src/providers/postgres-calendar';
 import { ensureTenant, type Tenant } from '../../src/tenants/tenants-repository';
@@ -33,6 +35,8 @@ export interface HarnessOptions {
   now?: () => Date;
   /** false: no in-process worker (a test runs its own, e.g. in a process it can kill). */
   worker?: boolean;
+  /** ERRAND_ALLOW_PRIVATE_NETWORK for the worker's webhooks and the API's checks; true, for loopback receivers. */
+  allowPrivateNetwork?: boolean;
 }
 
 export interface Harness {
@@ -77,6 +81,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     settings: options.settings,
   });
   const taskQueue = options.taskQueue ?? `errand-test-${randomUUID()}`;
+  const allowPrivateNetwork = options.allowPrivateNetwork ?? true;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const deps: ActivityDeps = {
@@ -84,7 +89,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     temporal: client,
     calendar: createPostgresCalendar({ db, meetingLinkBase: 'https://meet.example.com/t/' }),
     messages: createOutboxSender(db),
-    fetch: globalThis.fetch,
+    outbound: createOutboundHttp({
+      allowPrivateNetwork,
+      timeoutMs: 10_000,
+      maxResponseBytes: WEBHOOK_MAX_RESPONSE_BYTES,
+    }),
     now: () => new Date(),
     reminderGraceMs: 60_000,
     ...options.deps,
@@ -112,6 +121,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     defaultTenant: tenant.id,
     bodyLimit: '64kb',
     webUiUrl: 'http://localhost:8233',
+    allowPrivateNetwork,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -8,6 +8,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../../src/activities';
 import { createDb } from '../../src/db/create-db';
+import { createOutboundHttp } from '../../src/net/outbound-http';
+import { WEBHOOK_MAX_RESPONSE_BYTES } from '../../src/net/webhook-limits';
 import { createOutboxSender } from '../../src/providers/message-sender';
 import { createPostgresCalendar } from '../../src/providers/postgres-calendar';
 
@@ -27,7 +29,11 @@ async function main() {
     temporal,
     calendar: createPostgresCalendar({ db, meetingLinkBase: 'https://meet.example.com/t/' }),
     messages: createOutboxSender(db),
-    fetch: globalThis.fetch,
+    outbound: createOutboundHttp({
+      allowPrivateNetwork: true,
+      timeoutMs: 10_000,
+      maxResponseBytes: WEBHOOK_MAX_RESPONSE_BYTES,
+    }),
     now: () => new Date(),
     reminderGraceMs: 60_000,
   });

@@ -16,4 +16,20 @@ describe('loadConfig', () => {
     expect(load).toThrow(/PORT[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*PORT/);
     expect(load).toThrow(/LOG_LEVEL/);
   });
+
+  it('refuses private networks to webhooks unless ERRAND_ALLOW_PRIVATE_NETWORK is true', () => {
+    expect(loadConfig({})).toMatchObject({
+      ERRAND_ALLOW_PRIVATE_NETWORK: false,
+      ERRAND_WEBHOOK_TIMEOUT_MS: 10_000,
+    });
+    expect(loadConfig({ ERRAND_ALLOW_PRIVATE_NETWORK: 'true' }).ERRAND_ALLOW_PRIVATE_NETWORK).toBe(
+      true,
+    );
+    expect(() => loadConfig({ ERRAND_ALLOW_PRIVATE_NETWORK: 'yes' })).toThrow(
+      /ERRAND_ALLOW_PRIVATE_NETWORK/,
+    );
+    expect(() => loadConfig({ ERRAND_WEBHOOK_TIMEOUT_MS: '90000' })).toThrow(
+      /ERRAND_WEBHOOK_TIMEOUT_MS/,
+    );
+  });
 });
