@@ -13,6 +13,7 @@ import { outboxRoutes } from './outbox-routes';
 import { createPlanService } from './plan-service';
 import { planControlRoutes } from './plan-control-routes';
 import { plansRoutes } from './plans-routes';
+import { refuseUnsafeStrings } from './refuse-unsafe-strings';
 import { createIntentService } from './intent-service';
 import { intentsRoutes } from './intents-routes';
 import { remindersRoutes } from './reminders-routes';
@@ -39,7 +40,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(pinoHttp({ logger: deps.logger, quietReqLogger: true }));
-  app.use(express.json({ limit: deps.bodyLimit, strict: true }));
+  app.use(express.json({ limit: deps.bodyLimit, strict: true }), refuseUnsafeStrings);
 
   app.get('/healthz', async (_req, res) => {
     const checks = await Promise.allSettled([
