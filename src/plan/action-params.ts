@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PAYLOAD_LIMITS, boundedObject } from './context-schema';
 import {
   MAX_AVAILABILITY_DAYS,
   YEARS_MESSAGE,
@@ -127,7 +128,7 @@ export const actionParams = {
     automation: z
       .string()
       .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/i, 'must be a name of letters, digits, - and _'),
-    payload: z.record(z.string(), z.unknown()).optional(),
+    payload: boundedObject('payload', PAYLOAD_LIMITS).optional(),
   }),
 } as const;
 

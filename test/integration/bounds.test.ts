@@ -65,7 +65,7 @@ describe('plans outside the bounds are refused with a 400 naming the field', () 
     for (let i = 0; i < 10; i++) context = { next: context };
     const res = await submit([{ type: 'start_campaign', params: { campaign: 'c' } }], { context });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual(errorAt('context', /levels deep; at most 8/));
+    expect(res.body).toEqual(errorAt('context', /nested more than 8 levels deep/));
   });
 
   it('a string holding U+0000, anywhere in the body', async () => {

@@ -99,11 +99,11 @@ describe('validatePlan bounds context:', () => {
     depth <= 1 ? { leaf: 1 } : { next: nested(depth - 1) };
 
   it.each([
-    ['nested 9 levels deep', nested(9), /nested 9 levels deep; at most 8/],
+    ['nested 9 levels deep', nested(9), /nested more than 8 levels deep/],
     [
       'with 201 keys',
       Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`k${i}`, i])),
-      /201 keys; at most 200/,
+      /more than 200 keys/,
     ],
     ['over 16 kB of JSON', { blob: 'x'.repeat(17_000) }, /bytes of JSON; at most 16384/],
   ])('refuses a context %s, naming context', (_name, context, message) => {
@@ -118,5 +118,18 @@ describe('validatePlan bounds context:', () => {
       context: nested(8),
     });
     expect(result.ok ? [] : result.errors).toEqual([]);
+  });
+});
+
+describe('validatePlan bounds an automation payload:', () => {
+  it('refuses one nested too deep, naming payload', () => {
+    let payload: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 9; i++) payload = { next: payload };
+    expect(
+      errorsOf(plan({ type: 'trigger_automation', params: { automation: 'crm', payload } })),
+    ).toContainEqual({
+      path: 'actions[0].params.payload',
+      message: 'payload is nested more than 8 levels deep',
+    });
   });
 });
