@@ -1,7 +1,9 @@
 import type { ActionParams } from '../plan/action-types';
+import { MAX_AVAILABILITY_DAYS } from '../plan/date-bounds';
 import { idempotencyKey, type StepInput, type StepOutput } from '../plan/step-io';
 import { followMeeting } from '../reminders/reminder-sync';
 import { findTenant } from '../tenants/tenants-repository';
+import { longestWorkingStretch } from '../tenants/working-stretch';
 import { dayBounds, isDateOnly, toInstant } from '../time/zoned-time';
 import type { ActivityDeps } from './deps';
 import { InvalidStepError, NoAvailabilityError } from './errors';
@@ -76,12 +78,30 @@ export function createCalendarActivities(deps: ActivityDeps) {
         : isDateOnly(p.from)
           ? dayBounds(p.from, tz).end
           : new Date(from.getTime() + 7 * DAY_MS);
+      // Validation refuses these too; the worker checks again so a plan that slipped
+      // past it (an old row, another client) can never walk years of days. A day of
+      // slack covers DST days, which validation cannot see.
+      if (to <= requestedFrom) {
+        throw new InvalidStepError(`to (${to.toISOString()}) is not after from`);
+      }
+      if (to.getTime() - requestedFrom.getTime() > (MAX_AVAILABILITY_DAYS + 1) * DAY_MS) {
+        throw new InvalidStepError(
+          `the window from ${requestedFrom.toISOString()} to ${to.toISOString()} is longer than ${MAX_AVAILABILITY_DAYS} days`,
+        );
+      }
+      const hours = tenant.settings.working_hours;
+      const stretch = longestWorkingStretch(hours);
+      if (p.duration_minutes > stretch) {
+        throw new NoAvailabilityError(
+          `a ${p.duration_minutes}-minute meeting never fits in working hours whose longest stretch is ${stretch} minutes`,
+        );
+      }
       const slots = freeSlots({
         from,
         to,
         durationMinutes: p.duration_minutes,
         timezone: tz,
-        workingHours: tenant.settings.working_hours,
+        workingHours: hours,
         busy: to > from ? await calendar.busy(input.tenant_id, from, to) : [],
       });
       if (slots.length === 0) {

@@ -1,5 +1,14 @@
 import { DateTime } from 'luxon';
+import { MAX_AVAILABILITY_DAYS } from '../plan/date-bounds';
 import type { TenantSettings } from '../tenants/tenant-settings';
+import { longestWorkingStretch } from '../tenants/working-stretch';
+
+/**
+ * However wide a window it is handed, freeSlots walks at most this many days:
+ * the longest window check_availability accepts, and a day either side for
+ * time zones. One call never holds the worker for long.
+ */
+export const MAX_SLOT_DAYS = MAX_AVAILABILITY_DAYS + 2;
 
 export interface Interval {
   start: Date;
@@ -20,14 +29,20 @@ export interface FreeSlotsQuery {
 
 /**
  * Free windows inside working hours (minus breaks and busy intervals) that can
- * hold a meeting of the given length, earliest first.
+ * hold a meeting of the given length, earliest first. Looks at no more than
+ * MAX_SLOT_DAYS days from `from`, and at none when the meeting is longer than
+ * the longest stretch of a working day.
  */
 export function freeSlots(query: FreeSlotsQuery): Interval[] {
   const step = query.granularityMinutes ?? 15;
   const need = query.durationMinutes * 60_000;
   const slots: Interval[] = [];
+  if (query.durationMinutes > longestWorkingStretch(query.workingHours)) return slots;
   let day = DateTime.fromJSDate(query.from, { zone: query.timezone }).startOf('day');
-  const last = DateTime.fromJSDate(query.to, { zone: query.timezone });
+  const last = DateTime.min(
+    DateTime.fromJSDate(query.to, { zone: query.timezone }),
+    day.plus({ days: MAX_SLOT_DAYS }),
+  );
   while (day < last && slots.length < (query.limit ?? 20)) {
     if (query.workingHours.days.includes(day.weekday)) {
       const at = (clock: string) => {

@@ -13,6 +13,7 @@ import { outboxRoutes } from './outbox-routes';
 import { createPlanService } from './plan-service';
 import { planControlRoutes } from './plan-control-routes';
 import { plansRoutes } from './plans-routes';
+import { refuseUnsafeStrings } from './refuse-unsafe-strings';
 import { createIntentService } from './intent-service';
 import { intentsRoutes } from './intents-routes';
 import { remindersRoutes } from './reminders-routes';
@@ -52,7 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(pinoHttp({ logger: deps.logger, quietReqLogger: true }));
-  app.use(express.json({ limit: deps.bodyLimit, strict: true }));
+  app.use(express.json({ limit: deps.bodyLimit, strict: true }), refuseUnsafeStrings);
 
   app.get('/healthz', async (_req, res) => {
     // Bounded, so a server that does not answer shows as down instead of hanging the check.

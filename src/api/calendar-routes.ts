@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CalendarConflictError, MeetingNotFoundError } from '../activities/errors';
 import { listEvents, toMeeting, type Meeting } from '../db/calendar-repository';
 import { dateTime } from '../plan/action-params';
+import { isInYearRange, YEARS_MESSAGE } from '../plan/date-bounds';
 import { timeZone } from '../plan/plan-schema';
 import type { CalendarProvider } from '../providers/calendar-provider';
 import { followMeeting, type ReminderSyncDeps } from '../reminders/reminder-sync';
@@ -11,19 +12,22 @@ import { toInstant } from '../time/zoned-time';
 import { HttpError, notFound } from './http-error';
 import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
-import { limitParam, parseQuery } from './pagination';
+import { decodeCursor, limitParam, page, parseQuery } from './pagination';
 import { tenantOf } from './tenant-context';
 
-const instant = z.iso.datetime({
-  offset: true,
-  error: 'must be an ISO-8601 instant with an offset or Z',
-});
+const instant = z.iso
+  .datetime({
+    offset: true,
+    error: 'must be an ISO-8601 instant with an offset or Z',
+  })
+  .refine(isInYearRange, { error: YEARS_MESSAGE });
 
 const eventsQuery = z.strictObject({
   from: instant.optional(),
   to: instant.optional(),
   status: z.enum(['confirmed', 'cancelled']).optional(),
   limit: limitParam,
+  cursor: z.string().max(500).optional(),
 });
 
 const changeBody = z
@@ -102,15 +106,21 @@ export function calendarRoutes(deps: CalendarRoutesDeps): Router {
       to: query.to ? new Date(query.to) : undefined,
       status: query.status,
       limit: query.limit,
+      after: query.cursor ? decodeCursor(query.cursor) : undefined,
     });
-    res.json({
-      data: rows.map((row) => ({
-        ...toMeeting(row),
-        plan_id: row.plan_id,
-        step: row.step_index,
-        created_at: row.created_at.toISOString(),
-      })),
-    });
+    res.json(
+      page(
+        rows,
+        query.limit,
+        (row) => ({
+          ...toMeeting(row),
+          plan_id: row.plan_id,
+          step: row.step_index,
+          created_at: row.created_at.toISOString(),
+        }),
+        (row) => ({ created_at: row.start_at, id: row.id }),
+      ),
+    );
   });
   return router;
 }

@@ -74,7 +74,7 @@ export function createIntentService(deps: IntentServiceDeps) {
           422,
           'cannot_plan',
           err.message,
-          [{ path: 'text', message: `${err.reason}: ${err.message}` }],
+          [{ path: 'text', message: `${err.reason}: ${err.message}` }, ...err.details],
           {
             'x-errand-decision': decision.id,
           },

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { boundedContext } from '../plan/context-schema';
 import type { Database, DecisionRow } from '../db/database';
 import { decisionAnalytics, listDecisions } from '../db/decisions-repository';
 import { timeZone } from '../plan/plan-schema';
@@ -14,7 +15,7 @@ const SOURCES = ['api', 'webhook', 'email', 'chat'] as const;
 
 const intentBody = z.strictObject({
   text: z.string().trim().min(1).max(2000),
-  context: z.record(z.string(), z.unknown()).optional(),
+  context: boundedContext.optional(),
   timezone: timeZone.optional(),
   dry_run: z.boolean().default(false),
   source: z.enum(SOURCES).default('api'),

@@ -35,12 +35,16 @@ export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.ou
 
 export const limitParam = z.coerce.number().int().min(1).max(200).default(50);
 
-/** A page of results and the cursor of the next one, if any. */
+/**
+ * A page of results and the cursor of the next one, if any. `keyOf` gives a
+ * row's (sort key, id) for lists not sorted by created_at.
+ */
 export function page<T extends { created_at: Date; id: string }, V>(
   rows: T[],
   limit: number,
   view: (row: T) => V,
+  keyOf: (row: T) => Cursor = (row) => row,
 ): { data: V[]; next_cursor: string | null } {
   const last = rows.length === limit ? rows[rows.length - 1] : undefined;
-  return { data: rows.map(view), next_cursor: last ? encodeCursor(last) : null };
+  return { data: rows.map(view), next_cursor: last ? encodeCursor(keyOf(last)) : null };
 }

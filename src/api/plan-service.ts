@@ -10,6 +10,7 @@ import type { Tenant } from '../tenants/tenants-repository';
 import { planWorkflowId, type PlanWorkflowInput } from '../workflows/definitions';
 import { initialSteps } from '../workflows/plan-state';
 import { badRequest, HttpError } from './http-error';
+import { unfitDurations } from './unfit-durations';
 
 export interface PlanServiceDeps {
   db: Kysely<Database>;
@@ -43,6 +44,8 @@ export function createPlanService(deps: PlanServiceDeps) {
     async submit(tenant: Tenant, body: unknown, options: SubmitOptions = {}) {
       const validation = validatePlan(body);
       if (!validation.ok) throw badRequest(validation.errors, 'the plan is invalid');
+      const unfit = unfitDurations(validation.plan, tenant.settings.working_hours);
+      if (unfit.length > 0) throw badRequest(unfit, 'the plan is invalid');
       if (options.idempotencyKey) {
         const existing = await findPlanByIdempotencyKey(deps.db, tenant.id, options.idempotencyKey);
         if (existing) return { row: existing, created: false, approvalReason: null };

@@ -5,12 +5,13 @@ import type { ReminderRow } from '../db/database';
 import { findReminder, listReminders } from '../db/reminders-repository';
 import { cancelPendingReminder, type ReminderSyncDeps } from '../reminders/reminder-sync';
 import { HttpError, notFound } from './http-error';
-import { limitParam, parseQuery } from './pagination';
+import { decodeCursor, limitParam, page, parseQuery } from './pagination';
 import { tenantOf } from './tenant-context';
 
 const remindersQuery = z.strictObject({
   status: z.enum(['pending', 'fired', 'cancelled']).optional(),
   limit: limitParam,
+  cursor: z.string().max(500).optional(),
 });
 
 export function reminderView(row: ReminderRow) {
@@ -35,8 +36,14 @@ export function remindersRoutes(deps: ReminderSyncDeps): Router {
   const router = Router();
   router.get('/v1/reminders', async (req, res) => {
     const query = parseQuery(remindersQuery, req.query);
-    const rows = await listReminders(db, tenantOf(res).id, query);
-    res.json({ data: rows.map(reminderView) });
+    const rows = await listReminders(db, tenantOf(res).id, {
+      status: query.status,
+      limit: query.limit,
+      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+    });
+    res.json(
+      page(rows, query.limit, reminderView, (row) => ({ created_at: row.fire_at, id: row.id })),
+    );
   });
   router.delete('/v1/reminders/:id', async (req, res) => {
     const tenant = tenantOf(res);

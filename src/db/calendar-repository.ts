@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CalendarEventRow, Database } from './database';
+import { afterCursor, inKeysetOrder, type KeysetCursor, type KeysetOrder } from './keyset';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -70,22 +71,36 @@ export async function insertEventOnce(db: Db, event: NewEvent): Promise<Calendar
     .executeTakeFirstOrThrow();
 }
 
-/** Confirmed events of a tenant overlapping [from, to), earliest first. */
+/** The only calendar the built-in provider keeps per tenant. */
+export const PRIMARY_CALENDAR = 'primary';
+
+/**
+ * Confirmed events of a tenant overlapping [from, to), earliest first. Written
+ * as the exclusion constraint is (same columns, `tstzrange && tstzrange`, the
+ * same `confirmed` predicate) so its gist index serves it, instead of a scan of
+ * every event that started before `to`.
+ */
 export async function overlappingEvents(
   db: Db,
   tenantId: string,
   from: Date,
   to: Date,
 ): Promise<CalendarEventRow[]> {
+  return overlapQuery(db, tenantId, from, to).execute();
+}
+
+/** The query overlappingEvents runs, for EXPLAIN. */
+export function overlapQuery(db: Db, tenantId: string, from: Date, to: Date) {
   return db
     .selectFrom('calendar_events')
     .selectAll()
     .where('tenant_id', '=', tenantId)
+    .where('calendar_id', '=', PRIMARY_CALENDAR)
     .where('status', '=', 'confirmed')
-    .where('start_at', '<', to)
-    .where('end_at', '>', from)
-    .orderBy('start_at')
-    .execute();
+    .where(
+      sql<boolean>`tstzrange(start_at, end_at) && tstzrange(${from}::timestamptz, ${to}::timestamptz)`,
+    )
+    .orderBy('start_at');
 }
 
 export async function findEventForUpdate(
@@ -130,7 +145,12 @@ export async function matchEvents(
   if (match.day) {
     query = query.where('start_at', '>=', match.day.start).where('start_at', '<', match.day.end);
   } else {
-    query = query.where('end_at', '>', match.notEndedBy);
+    // Through the gist index, as overlappingEvents: every meeting not over by then.
+    query = query
+      .where('calendar_id', '=', PRIMARY_CALENDAR)
+      .where(
+        sql<boolean>`tstzrange(start_at, end_at) && tstzrange(${match.notEndedBy}::timestamptz, null)`,
+      );
   }
   if (match.title) query = query.where('title', 'ilike', `%${escapeLike(match.title)}%`);
   return query.orderBy('start_at').limit(10).execute();
@@ -141,8 +161,14 @@ export interface EventListFilter {
   to?: Date;
   status?: string;
   limit: number;
+  /** Keyset cursor: events after this (start_at, id). */
+  after?: KeysetCursor;
 }
 
+/** Calendar lists run in time order: earliest start first. */
+export const EVENTS_ORDER: KeysetOrder = { column: 'start_at', direction: 'asc' };
+
+/** A tenant's events, earliest start first, by keyset pages. */
 export async function listEvents(
   db: Db,
   tenantId: string,
@@ -152,7 +178,8 @@ export async function listEvents(
   if (filter.from) query = query.where('end_at', '>', filter.from);
   if (filter.to) query = query.where('start_at', '<', filter.to);
   if (filter.status) query = query.where('status', '=', filter.status);
-  return query.orderBy('start_at').orderBy('id').limit(filter.limit).execute();
+  query = afterCursor(query, filter.after, EVENTS_ORDER);
+  return inKeysetOrder(query, EVENTS_ORDER).limit(filter.limit).execute();
 }
 
 export function isUuid(value: string): boolean {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, ReminderRow } from './database';
+import { afterCursor, inKeysetOrder, type KeysetCursor, type KeysetOrder } from './keyset';
 
 export type ReminderStatus = 'pending' | 'fired' | 'cancelled';
 
@@ -104,12 +105,17 @@ export async function movePendingReminder(
     .execute();
 }
 
+/** Reminders list soonest first. */
+export const REMINDERS_ORDER: KeysetOrder = { column: 'fire_at', direction: 'asc' };
+
+/** A tenant's reminders, soonest first, by keyset pages (`after`: the last one's fire_at and id). */
 export async function listReminders(
   db: Kysely<Database>,
   tenantId: string,
-  filter: { status?: string; limit: number },
+  filter: { status?: string; limit: number; after?: KeysetCursor },
 ): Promise<ReminderRow[]> {
   let query = db.selectFrom('reminders').selectAll().where('tenant_id', '=', tenantId);
   if (filter.status) query = query.where('status', '=', filter.status);
-  return query.orderBy('fire_at').orderBy('id').limit(filter.limit).execute();
+  query = afterCursor(query, filter.after, REMINDERS_ORDER);
+  return inKeysetOrder(query, REMINDERS_ORDER).limit(filter.limit).execute();
 }

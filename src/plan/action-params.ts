@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import { PAYLOAD_LIMITS, boundedObject } from './context-schema';
+import {
+  MAX_AVAILABILITY_DAYS,
+  YEARS_MESSAGE,
+  approximateWindow,
+  isInYearRange,
+} from './date-bounds';
 
 /**
  * Parameter schemas of the allowlisted action types.
@@ -12,12 +19,21 @@ export const email = z.email({ error: 'must be an email address' });
 export const phone = z.e164({ error: 'must be an E.164 phone number such as +14155550123' });
 
 /** A wall-clock time in the plan's timezone, or an instant when it carries an offset. */
-export const dateTime = z.iso.datetime({
-  local: true,
-  offset: true,
-  error: 'must be an ISO-8601 date-time such as 2026-01-13T15:00:00',
-});
-const date = z.iso.date({ error: 'must be an ISO-8601 date such as 2026-01-13' });
+export const dateTime = z.iso
+  .datetime({
+    local: true,
+    offset: true,
+    error: 'must be an ISO-8601 date-time such as 2026-01-13T15:00:00',
+  })
+  .refine(isInYearRange, { error: YEARS_MESSAGE });
+const date = z.iso
+  .date({ error: 'must be an ISO-8601 date such as 2026-01-13' })
+  .refine(isInYearRange, { error: YEARS_MESSAGE });
+const dateOrDateTime = z
+  .union([z.iso.datetime({ local: true, offset: true }), z.iso.date()], {
+    error: 'must be an ISO-8601 date or date-time',
+  })
+  .refine(isInYearRange, { error: YEARS_MESSAGE });
 
 const durationMinutes = z.int().min(5).max(1440);
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -63,13 +79,26 @@ export const actionParams = {
     match: meetingMatch.optional(),
     reason: z.string().max(1000).optional(),
   }),
-  check_availability: z.strictObject({
-    from: z.union([dateTime, date], {
-      error: 'must be an ISO-8601 date or date-time',
+  check_availability: z
+    .strictObject({
+      from: dateOrDateTime,
+      to: dateOrDateTime.optional(),
+      duration_minutes: durationMinutes.default(30),
+    })
+    .superRefine((p, ctx) => {
+      const w = approximateWindow(p.from, p.to);
+      // Mixed forms (one with an offset, one without) are compared with 14 hours' slack.
+      const slack = w.exact ? 0 : 14 * 3600_000;
+      if (w.to + slack <= w.from) {
+        ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+      } else if (w.to - slack - w.from > MAX_AVAILABILITY_DAYS * 24 * 3600_000) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: `the window from from to to is at most ${MAX_AVAILABILITY_DAYS} days`,
+        });
+      }
     }),
-    to: z.union([dateTime, date], { error: 'must be an ISO-8601 date or date-time' }).optional(),
-    duration_minutes: durationMinutes.default(30),
-  }),
   send_email: z.strictObject({
     to: z.array(email).min(1).max(50).optional(),
     subject: text(300).optional(),
@@ -99,7 +128,7 @@ export const actionParams = {
     automation: z
       .string()
       .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/i, 'must be a name of letters, digits, - and _'),
-    payload: z.record(z.string(), z.unknown()).optional(),
+    payload: boundedObject('payload', PAYLOAD_LIMITS).optional(),
   }),
 } as const;
 

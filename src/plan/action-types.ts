@@ -51,48 +51,61 @@ const meetingFields = [
 
 export const ACTIONS: Record<ActionType, ActionInfo> = {
   book_meeting: {
-    description: 'Books a meeting on the tenant calendar; a clash with another meeting fails.',
+    description:
+      'Books a meeting with a join link on the tenant calendar (built in: Postgres); a clash with another confirmed meeting fails the step.',
     produces: meetingFields,
     undo: 'cancels the booked meeting',
   },
   update_meeting: {
-    description: 'Moves, lengthens or renames a meeting found by id or by a match.',
+    description:
+      'Moves, lengthens or renames a meeting found by id or by a match; its reminders move with it.',
     produces: meetingFields,
     undo: 'restores the previous time, length and title',
   },
   cancel_meeting: {
-    description: 'Cancels a meeting found by id or by a match.',
+    description: 'Cancels a meeting found by id or by a match; its reminders are cancelled too.',
     produces: meetingFields,
     undo: 'restores the meeting unless its slot was taken meanwhile',
   },
   check_availability: {
-    description: 'Lists free slots inside working hours; the first one can feed a booking.',
+    description:
+      'Lists free slots inside the tenant working hours, in a window of at most 90 days; the first one can feed a booking. Changes nothing.',
     produces: ['start_time', 'end_time'],
     undo: null,
   },
   send_email: {
-    description: 'Sends an email, rendered with chained meeting data.',
+    description:
+      'Records an email, rendered with chained meeting data, in the built-in outbox (status queued) for a relay to send; Errand itself sends no email until an email provider is connected.',
     produces: [],
     undo: null,
   },
-  send_sms: { description: 'Sends a text message to E.164 numbers.', produces: [], undo: null },
+  send_sms: {
+    description:
+      'Records a text message to E.164 numbers in the built-in outbox (status queued) for a relay to send; Errand itself sends no SMS until an SMS provider is connected.',
+    produces: [],
+    undo: null,
+  },
   schedule_reminder: {
-    description: 'Schedules a reminder at a time or at an offset from a chained meeting.',
+    description:
+      'Schedules a reminder at a time or at an offset from a chained meeting; when due, it is written to the built-in outbox on its channel for a relay to deliver.',
     produces: [],
     undo: 'cancels the reminder',
   },
   initiate_call: {
-    description: 'Places a phone call, optionally with a script.',
+    description:
+      'Records a call request (number and optional script) in the built-in outbox for a relay or dialer to place; Errand itself places no call until a calling provider is connected.',
     produces: [],
     undo: null,
   },
   start_campaign: {
-    description: 'Starts a named campaign for an audience.',
+    description:
+      'Records the start of a named campaign and its audience in the built-in outbox for a relay to act on; Errand itself messages no audience until a campaign provider is connected.',
     produces: [],
     undo: 'pauses the campaign',
   },
   trigger_automation: {
-    description: 'POSTs to the automation webhook configured under that name.',
+    description:
+      'POSTs to the webhook configured under that name in the tenant settings and records its answer; with no webhook configured, the request waits in the built-in outbox.',
     produces: [],
     undo: null,
   },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedContext } from './context-schema';
 
 export const MAX_STEPS = 50;
 
@@ -35,7 +36,7 @@ export const stepEnvelope = z.strictObject({
 /** A plan as submitted, before each step's params are checked. */
 export const planEnvelope = z.strictObject({
   intent: z.string().trim().min(1).max(2000),
-  context: z.record(z.string(), z.unknown()).optional(),
+  context: boundedContext.optional(),
   timezone: timeZone.optional(),
   conversation_id: z.string().max(200).optional(),
   user_id: z.string().max(200).optional(),

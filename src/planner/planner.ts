@@ -38,7 +38,20 @@ export interface PlannerResult {
   usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
 }
 
-export type CannotPlanReason = 'outside_allowlist' | 'missing_information' | 'not_understood';
+export type CannotPlanReason =
+  | 'outside_allowlist'
+  | 'missing_information'
+  | 'not_understood'
+  /** The sentence is longer than the planner reads (see RULES_PLANNER_LIMITS). */
+  | 'too_long'
+  /** What the sentence asks for breaks a parameter's bounds, e.g. a subject too long. */
+  | 'invalid_parameters';
+
+/** One field of the plan the planner would have built, and what is wrong with it. */
+export interface CannotPlanDetail {
+  path: string;
+  message: string;
+}
 
 /** The planner understood the request but cannot turn it into an allowed plan. */
 export class CannotPlanError extends Error {
@@ -46,6 +59,7 @@ export class CannotPlanError extends Error {
   constructor(
     readonly reason: CannotPlanReason,
     message: string,
+    readonly details: CannotPlanDetail[] = [],
   ) {
     super(message);
   }

@@ -42,6 +42,14 @@ const RULES: Record<Exclude<ClauseKind, 'forbidden'>, ClauseRule> = {
 const MAX_CONFIDENCE = 0.95;
 
 /**
+ * What the rules planner reads at most. Its cost grows faster than the length
+ * of a clause (chrono-node and the clause rules rescan it), so these keep every
+ * sentence to a few tens of milliseconds on the API's event loop; a longer one
+ * is refused with `too_long` instead of stalling every other request.
+ */
+export const RULES_PLANNER_LIMITS = { characters: 2000, words: 200, clauses: 20 } as const;
+
+/**
  * The deterministic planner: splits the sentence into clauses, reads each
  * with hand-written rules (chrono-node for dates), and links the steps.
  * No network. Throws CannotPlanError when the request is outside the
@@ -56,6 +64,14 @@ export function createRulesPlanner(): Planner {
 export function planWithRules(intent: string, options: PlanOptions): PlannerResult {
   const text = normalize(intent);
   if (!text) throw new CannotPlanError('not_understood', 'the request is empty');
+  refuseTooLong(text);
+  const clauses = splitClauses(text);
+  if (clauses.length > RULES_PLANNER_LIMITS.clauses) {
+    throw new CannotPlanError(
+      'too_long',
+      `the request has ${clauses.length} clauses; the rules planner reads at most ${RULES_PLANNER_LIMITS.clauses}`,
+    );
+  }
   const ref = makeReference(options.now, options.timezone);
   const warnings: string[] = [];
   let penalty = 1;
@@ -67,7 +83,7 @@ export function planWithRules(intent: string, options: PlanOptions): PlannerResu
   const grouped: Draft[][] = [];
   let words = 0;
   let understood = 0;
-  for (const raw of splitClauses(text)) {
+  for (const raw of clauses) {
     const clause = new ClauseText(raw);
     words += clause.contentWordCount();
     const condition = takeCondition(clause);
@@ -108,9 +124,13 @@ export function planWithRules(intent: string, options: PlanOptions): PlannerResu
   const actions = linkSteps(grouped, guess);
   const check = validatePlan({ intent: text.slice(0, 2000), timezone: options.timezone, actions });
   if (!check.ok) {
-    // A bug in the rules, not a problem with the request.
+    // What the sentence asks for breaks a bound (a 300-character subject): say which, never a 500.
     const errors = check.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-    throw new Error(`rules planner built an invalid plan for "${text}": ${errors}`);
+    throw new CannotPlanError(
+      'invalid_parameters',
+      `the plan read from the request is invalid: ${errors}`,
+      check.errors,
+    );
   }
   const coverage = words === 0 ? 1 : understood / words;
   const confidence =
@@ -122,6 +142,23 @@ export function planWithRules(intent: string, options: PlanOptions): PlannerResu
     planner: 'rules',
     warnings,
   };
+}
+
+function refuseTooLong(text: string): void {
+  const { characters, words } = RULES_PLANNER_LIMITS;
+  if (text.length > characters) {
+    throw new CannotPlanError(
+      'too_long',
+      `the request is ${text.length} characters; the rules planner reads at most ${characters}`,
+    );
+  }
+  const count = text.split(' ').length;
+  if (count > words) {
+    throw new CannotPlanError(
+      'too_long',
+      `the request is ${count} words; the rules planner reads at most ${words}`,
+    );
+  }
 }
 
 function normalize(intent: string): string {

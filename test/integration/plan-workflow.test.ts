@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPlanState, type PlanState } from '../../src/workflows/definitions';
 import { eventually, futureSlot, startHarness, type Harness } from '../support/harness';
+import { workdayAhead } from '../support/workday-ahead';
 
 let h: Harness;
 beforeAll(async () => {
@@ -160,7 +161,7 @@ describe('a plan', () => {
   });
 
   it('books into a free slot found by a chained availability check', async () => {
-    const day = futureSlot(40, 0).slice(0, 10);
+    const day = workdayAhead(40);
     const { workflow_id } = await submit([
       { type: 'check_availability', params: { from: day, duration_minutes: 45 } },
       {

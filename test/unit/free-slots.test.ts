@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { freeSlots } from '../../src/activities/free-slots';
+import { MAX_SLOT_DAYS, freeSlots } from '../../src/activities/free-slots';
+import { longestWorkingStretch } from '../../src/tenants/working-stretch';
 import { readTenantSettings } from '../../src/tenants/tenant-settings';
 
 const hours = readTenantSettings({}).working_hours;
@@ -81,5 +82,70 @@ describe('freeSlots', () => {
         busy,
       }),
     ).toEqual([]);
+  });
+});
+
+describe('freeSlots bounds', () => {
+  it('walks at most MAX_SLOT_DAYS days, however wide the window', () => {
+    // Only Sundays are working days and every slot is busy but one, 200 days out:
+    // an unbounded walk would find it, a bounded one stops long before.
+    const sundays = { ...hours, days: [7] };
+    const slots = freeSlots({
+      from: at('2026-01-05T00:00:00Z'),
+      to: at('9999-12-31T00:00:00Z'),
+      durationMinutes: 30,
+      timezone: 'UTC',
+      workingHours: sundays,
+      busy: [{ start: at('2026-01-01T00:00:00Z'), end: at('2026-07-01T00:00:00Z') }],
+    });
+    expect(slots).toEqual([]);
+    expect(MAX_SLOT_DAYS).toBe(92);
+  });
+
+  it('stops at the cap on a window with free days', () => {
+    const slots = freeSlots({
+      from: at('2026-01-05T00:00:00Z'),
+      to: at('9999-12-31T00:00:00Z'),
+      durationMinutes: 30,
+      timezone: 'UTC',
+      workingHours: hours,
+      busy: [],
+      limit: 10_000,
+    });
+    const lastStart = slots[slots.length - 1].start.getTime();
+    expect(lastStart).toBeLessThan(Date.parse('2026-01-05T00:00:00Z') + 92 * 24 * 3600_000);
+  });
+
+  it('finds nothing, without walking, for a meeting longer than any working stretch', () => {
+    const slots = freeSlots({
+      from: at('2026-01-05T00:00:00Z'),
+      to: at('2026-01-10T00:00:00Z'),
+      durationMinutes: 1440,
+      timezone: 'UTC',
+      workingHours: hours,
+      busy: [],
+    });
+    expect(slots).toEqual([]);
+  });
+});
+
+describe('longestWorkingStretch', () => {
+  it.each([
+    ['the default day with its lunch break', hours, 240],
+    ['a day without breaks', { ...hours, breaks: [] }, 480],
+    ['no working days', { ...hours, days: [] }, 0],
+    [
+      'two breaks',
+      {
+        ...hours,
+        breaks: [
+          { start: '10:00', end: '10:30' },
+          { start: '15:00', end: '15:15' },
+        ],
+      },
+      270,
+    ],
+  ])('%s', (_name, wh, minutes) => {
+    expect(longestWorkingStretch(wh)).toBe(minutes);
   });
 });
