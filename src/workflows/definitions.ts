@@ -73,6 +73,12 @@ export interface StepState {
   completed_at: string | null;
 }
 
+/** Why a plan failed. */
+export interface PlanError extends StepError {
+  step: number | null;
+  step_type: ActionType | null;
+}
+
 /** A plan's state: the workflow's query answer and the shape `action_plans` mirrors. */
 export interface PlanState {
   plan_id: string;
@@ -80,8 +86,12 @@ export interface PlanState {
   status: PlanStatus;
   current_step: number | null;
   steps: StepState[];
-  /** On failure: the first step that failed and why. */
-  error: (StepError & { step: number; step_type: ActionType }) | null;
+  /**
+   * On failure: the first step that failed and why; or, when the audit trail
+   * could not be written (type AuditWriteFailed), the transition it could not
+   * record, with its step when it had one.
+   */
+  error: PlanError | null;
   started_at: string | null;
   completed_at: string | null;
   approvals: ApprovalRecord[];
