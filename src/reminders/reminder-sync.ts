@@ -34,8 +34,10 @@ export async function followMeeting(
         Number(reminder.offset_ms),
         reminder.timezone ?? 'UTC',
       );
-      if (fireAt.getTime() === reminder.fire_at.getTime()) continue;
-      await movePendingReminder(deps.db, tenantId, reminder.id, fireAt);
+      if (fireAt.getTime() !== reminder.fire_at.getTime()) {
+        await movePendingReminder(deps.db, tenantId, reminder.id, fireAt);
+      }
+      // Sent even when the row already had this time: a retry after a lost signal must send it.
       await signalQuietly(deps.temporal, reminder.workflow_id, (h) =>
         h.signal(rescheduleReminder, { fire_at: fireAt.toISOString() }),
       );

@@ -119,6 +119,10 @@ export interface ReminderWorkflowInput {
 
 export type ReminderOutcome = 'fired' | 'cancelled';
 
+/** What delivering a due reminder found: delivered (now or before), cancelled, or moved to a later time. */
+export type ReminderDelivery =
+  { outcome: ReminderOutcome } | { outcome: 'moved'; /** ISO instant. */ fire_at: string };
+
 export const getPlanState = defineQuery<PlanState>('getPlanState');
 /** Approves the pending decision; refused unless the plan is awaiting one. */
 export const approvePlan = defineUpdate<ApprovalDecision, [DecisionInput]>('approve');
