@@ -76,7 +76,7 @@ export async function finishReminder(
   tenantId: string,
   id: string,
   status: Exclude<ReminderStatus, 'pending'>,
-  extra: { fired_at?: Date; outbox_id?: string } = {},
+  extra: { fired_at?: Date; outbox_id?: string; cancelled_by?: string } = {},
 ): Promise<ReminderRow | undefined> {
   return db
     .updateTable('reminders')
@@ -100,6 +100,21 @@ export async function pendingRemindersOfMeeting(
     .where('tenant_id', '=', tenantId)
     .where('meeting_id', '=', meetingId)
     .where('status', '=', 'pending')
+    .execute();
+}
+
+/** The reminders that the change with this idempotency key cancelled along with their meeting. */
+export async function remindersCancelledBy(
+  db: Kysely<Database>,
+  tenantId: string,
+  cancelledBy: string,
+): Promise<ReminderRow[]> {
+  return db
+    .selectFrom('reminders')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('cancelled_by', '=', cancelledBy)
+    .orderBy('id')
     .execute();
 }
 
