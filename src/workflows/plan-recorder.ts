@@ -71,7 +71,6 @@ export function createPlanRecorder(state: PlanState, actions: Plan['actions']) {
     }) as Recorder,
     /** The state as Postgres last accepted it: what the query answers. */
     recorded: () => recorded,
-    failed: () => failure !== null,
 
     /**
      * Records the plan's end. After an audit failure the plan ends failed with
