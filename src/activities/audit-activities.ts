@@ -1,30 +1,74 @@
-import { recordPlanTransition, type PlanEvent } from '../db/plans-repository';
+import { isPermanentPostgresError, sqlStateOf } from '../db/postgres-errors';
+import {
+  recordPlanEnding,
+  recordPlanTransition,
+  type PlanEnding,
+  type PlanEvent,
+} from '../db/plans-repository';
 import type { PlanState } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
+import { AuditWriteRefusedError } from './errors';
 
 /** Keeps `action_plans` and its event log in step with the workflow. */
 export function createAuditActivities(deps: Pick<ActivityDeps, 'db'>) {
   return {
+    /**
+     * Writes the plan's snapshot and one event. A write Postgres refuses for
+     * what it contains fails at once as AuditWriteRefusedError; anything else
+     * (an outage) is retried by the policy.
+     */
     async record_plan_state(input: { state: PlanState; event: PlanEvent }): Promise<void> {
       const { state, event } = input;
-      await recordPlanTransition(
-        deps.db,
-        state.tenant_id,
-        state.plan_id,
-        {
-          status: state.status,
-          current_step: state.current_step,
-          step_results: state.steps,
-          error: state.error,
-          started_at: state.started_at,
-          completed_at: state.completed_at,
-          approvals: state.approvals,
-          compensation: state.compensation,
-        },
-        event,
+      await refusalsNamed(event.kind, () =>
+        recordPlanTransition(
+          deps.db,
+          state.tenant_id,
+          state.plan_id,
+          {
+            status: state.status,
+            current_step: state.current_step,
+            step_results: state.steps,
+            error: state.error,
+            started_at: state.started_at,
+            completed_at: state.completed_at,
+            approvals: state.approvals,
+            compensation: state.compensation,
+          },
+          event,
+        ),
+      );
+    },
+
+    /**
+     * Ends a plan whose full snapshot could not be recorded: only its status,
+     * error, end time and compensation are written, beside the last snapshot
+     * Postgres accepted.
+     */
+    async record_plan_ending(input: {
+      tenant_id: string;
+      plan_id: string;
+      ending: PlanEnding;
+      event: PlanEvent;
+    }): Promise<void> {
+      await refusalsNamed(input.event.kind, () =>
+        recordPlanEnding(deps.db, input.tenant_id, input.plan_id, input.ending, input.event),
       );
     },
   };
+}
+
+async function refusalsNamed(kind: string, write: () => Promise<boolean>): Promise<void> {
+  let found: boolean;
+  try {
+    found = await write();
+  } catch (err) {
+    if (!isPermanentPostgresError(err)) throw err;
+    throw new AuditWriteRefusedError(
+      `Postgres refused to record ${kind} (SQLSTATE ${sqlStateOf(err)}): ${(err as Error).message}`,
+    );
+  }
+  // The API writes the row before it starts the workflow, so a missing row was deleted: final.
+  if (!found) throw new AuditWriteRefusedError(`the plan's row is gone; ${kind} was not recorded`);
 }
 
 export type AuditActivities = ReturnType<typeof createAuditActivities>;

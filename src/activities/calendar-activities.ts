@@ -58,7 +58,7 @@ export function createCalendarActivities(deps: ActivityDeps) {
         ref: refOf(p, input.timezone),
         reason: p.reason,
       });
-      await followMeeting(deps, input.tenant_id, meeting);
+      await followMeeting(deps, input.tenant_id, meeting, idempotencyKey(input));
       return { ...meeting };
     },
 

@@ -28,3 +28,10 @@ export const DOMAIN_ERRORS: Record<DomainErrorType, typeof DomainError> = {
   AutomationRejectedError,
   WebhookRefusedError,
 };
+
+/**
+ * Postgres refused an audit write for what it contains (a data error, a
+ * missing row): retrying cannot fix it, so the plan ends failed instead.
+ * Not a step's domain error: its name is listed only in AUDIT_OPTIONS.
+ */
+export class AuditWriteRefusedError extends Error {}

@@ -1,6 +1,8 @@
+import { Context } from '@temporalio/activity';
 import { findReminder } from '../db/reminders-repository';
 import type { ActionType } from '../plan/action-types';
 import { idempotencyKey, type StepContext } from '../plan/step-io';
+import { reinstateReminders } from '../reminders/reinstate-reminders';
 import { cancelPendingReminder, followMeeting } from '../reminders/reminder-sync';
 import type { ActivityDeps } from './deps';
 import { InvalidStepError } from './errors';
@@ -60,7 +62,21 @@ export function createUndoActivities(deps: ActivityDeps) {
             idempotency_key: undoKey(input),
             ref: { meeting_id: meetingId(input), timezone: input.timezone },
           });
-          return { meeting_id: meeting.meeting_id, status: meeting.status };
+          const reminders = await reinstateReminders(deps, {
+            tenant_id: input.tenant_id,
+            meeting,
+            cancelled_by: idempotencyKey(input),
+            idempotency_key: undoKey(input),
+            task_queue: Context.current().info.taskQueue,
+            now: deps.now(),
+            grace_ms: deps.reminderGraceMs,
+          });
+          return {
+            meeting_id: meeting.meeting_id,
+            status: meeting.status,
+            reminders_reinstated: reminders.reinstated,
+            reminders_expired: reminders.expired,
+          };
         }
         case 'schedule_reminder': {
           const reminder = await findReminder(

@@ -124,6 +124,8 @@ export interface RemindersTable {
   idempotency_key: string;
   fired_at: Timestamp | null;
   outbox_id: string | null;
+  /** The idempotency key of the change that cancelled it with its meeting, so undoing that change can reinstate it. */
+  cancelled_by: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

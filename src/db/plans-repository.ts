@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { postgresSafe, postgresSafeText } from '../plan/postgres-safe';
 import { afterCursor, type KeysetCursor } from './keyset';
 import type { Database, NewPlanRow, PlanRow } from './database';
 
@@ -62,9 +63,18 @@ export async function findPlanByIdempotencyKey(
     .executeTakeFirst();
 }
 
+/** What is written when a plan ends without its full snapshot: see recordPlanEnding. */
+export interface PlanEnding {
+  status: string;
+  error: unknown;
+  completed_at: string;
+  compensation: unknown[];
+}
+
 /**
- * Writes a plan's snapshot and its event in one transaction. The event is keyed
- * by kind and step, so a retried write records it once.
+ * Writes a plan's snapshot and its event in one transaction; false when the
+ * plan has no row. The event is keyed by kind and step, so a retried write
+ * records it once. Every string is made storable first (see postgresSafe).
  */
 export async function recordPlanTransition(
   db: Kysely<Database>,
@@ -72,39 +82,83 @@ export async function recordPlanTransition(
   planId: string,
   snapshot: PlanSnapshot,
   event: PlanEvent,
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+): Promise<boolean> {
+  const safe = postgresSafe(snapshot);
+  return db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('action_plans')
       .set({
-        status: snapshot.status,
-        current_step: snapshot.current_step,
-        step_results: JSON.stringify(snapshot.step_results),
-        error: snapshot.error ? JSON.stringify(snapshot.error) : null,
-        started_at: snapshot.started_at,
-        completed_at: snapshot.completed_at,
-        approvals: JSON.stringify(snapshot.approvals),
-        compensation: JSON.stringify(snapshot.compensation),
+        status: safe.status,
+        current_step: safe.current_step,
+        step_results: JSON.stringify(safe.step_results),
+        error: safe.error ? JSON.stringify(safe.error) : null,
+        started_at: safe.started_at,
+        completed_at: safe.completed_at,
+        approvals: JSON.stringify(safe.approvals),
+        compensation: JSON.stringify(safe.compensation),
         updated_at: new Date(),
       })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', planId)
       .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n)
-      throw new Error(`plan ${planId} of ${tenantId} is not in the database`);
-    await trx
-      .insertInto('plan_events')
-      .values({
-        tenant_id: tenantId,
-        plan_id: planId,
-        step_index: event.step,
-        kind: event.kind,
-        event_key: `${event.kind}#${event.step ?? '-'}`,
-        detail: event.detail ? JSON.stringify(event.detail) : null,
-      })
-      .onConflict((oc) => oc.columns(['plan_id', 'event_key']).doNothing())
-      .execute();
+    if (updated.numUpdatedRows === 0n) return false;
+    await insertEventOnce(trx, tenantId, planId, event);
+    return true;
   });
+}
+
+/**
+ * Ends a plan with only its status, error, end time and compensation, keeping
+ * the step results Postgres last accepted: the fallback when the full
+ * snapshot was refused. False when the plan has no row.
+ */
+export async function recordPlanEnding(
+  db: Kysely<Database>,
+  tenantId: string,
+  planId: string,
+  ending: PlanEnding,
+  event: PlanEvent,
+): Promise<boolean> {
+  const safe = postgresSafe(ending);
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('action_plans')
+      .set({
+        status: safe.status,
+        current_step: null,
+        error: safe.error ? JSON.stringify(safe.error) : null,
+        completed_at: safe.completed_at,
+        compensation: JSON.stringify(safe.compensation),
+        updated_at: new Date(),
+      })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', planId)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) return false;
+    await insertEventOnce(trx, tenantId, planId, event);
+    return true;
+  });
+}
+
+async function insertEventOnce(
+  trx: Transaction<Database>,
+  tenantId: string,
+  planId: string,
+  event: PlanEvent,
+) {
+  const kind = postgresSafeText(event.kind);
+  await trx
+    .insertInto('plan_events')
+    .values({
+      tenant_id: tenantId,
+      plan_id: planId,
+      step_index: event.step,
+      kind,
+      event_key: `${kind}#${event.step ?? '-'}`,
+      detail: event.detail ? JSON.stringify(postgresSafe(event.detail)) : null,
+    })
+    .onConflict((oc) => oc.columns(['plan_id', 'event_key']).doNothing())
+    .execute();
 }
 
 export async function listPlanEvents(db: Kysely<Database>, tenantId: string, planId: string) {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, ReminderRow } from './database';
 import { afterCursor, inKeysetOrder, type KeysetCursor, type KeysetOrder } from './keyset';
 
@@ -53,6 +53,21 @@ export async function findReminder(
     .executeTakeFirst();
 }
 
+/** Reads a reminder and locks its row until the transaction ends, so no move or cancel slips in. */
+export async function lockReminder(
+  trx: Transaction<Database>,
+  tenantId: string,
+  id: string,
+): Promise<ReminderRow | undefined> {
+  return trx
+    .selectFrom('reminders')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
 /**
  * Moves a pending reminder to a final status and returns it; a reminder
  * already final is left alone (undefined).
@@ -62,7 +77,7 @@ export async function finishReminder(
   tenantId: string,
   id: string,
   status: Exclude<ReminderStatus, 'pending'>,
-  extra: { fired_at?: Date; outbox_id?: string } = {},
+  extra: { fired_at?: Date; outbox_id?: string; cancelled_by?: string } = {},
 ): Promise<ReminderRow | undefined> {
   return db
     .updateTable('reminders')
@@ -86,6 +101,21 @@ export async function pendingRemindersOfMeeting(
     .where('tenant_id', '=', tenantId)
     .where('meeting_id', '=', meetingId)
     .where('status', '=', 'pending')
+    .execute();
+}
+
+/** The reminders that the change with this idempotency key cancelled along with their meeting. */
+export async function remindersCancelledBy(
+  db: Kysely<Database>,
+  tenantId: string,
+  cancelledBy: string,
+): Promise<ReminderRow[]> {
+  return db
+    .selectFrom('reminders')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('cancelled_by', '=', cancelledBy)
+    .orderBy('id')
     .execute();
 }
 

@@ -17,25 +17,30 @@ export interface ReminderSyncDeps {
 
 /**
  * Keeps a meeting's pending reminders with it: when it moves, each reminder
- * set at an offset moves by the same offset; when it is cancelled, so are they.
- * Safe to repeat: it recomputes from the meeting as it is now.
+ * set at an offset moves by the same offset; when it is cancelled, so are they,
+ * marked with `cancelledBy` (the change's idempotency key) when given, so that
+ * undoing the change can reinstate them. Safe to repeat: it recomputes from
+ * the meeting as it is now.
  */
 export async function followMeeting(
   deps: ReminderSyncDeps,
   tenantId: string,
   meeting: Meeting,
+  cancelledBy?: string,
 ): Promise<void> {
   for (const reminder of await pendingRemindersOfMeeting(deps.db, tenantId, meeting.meeting_id)) {
     if (meeting.status === 'cancelled') {
-      await cancelPendingReminder(deps, reminder);
+      await cancelPendingReminder(deps, reminder, cancelledBy);
     } else if (reminder.offset_ms !== null) {
       const fireAt = applyOffset(
         new Date(meeting.start_time),
         Number(reminder.offset_ms),
         reminder.timezone ?? 'UTC',
       );
-      if (fireAt.getTime() === reminder.fire_at.getTime()) continue;
-      await movePendingReminder(deps.db, tenantId, reminder.id, fireAt);
+      if (fireAt.getTime() !== reminder.fire_at.getTime()) {
+        await movePendingReminder(deps.db, tenantId, reminder.id, fireAt);
+      }
+      // Sent even when the row already had this time: a retry after a lost signal must send it.
       await signalQuietly(deps.temporal, reminder.workflow_id, (h) =>
         h.signal(rescheduleReminder, { fire_at: fireAt.toISOString() }),
       );
@@ -50,8 +55,15 @@ export async function followMeeting(
 export async function cancelPendingReminder(
   deps: ReminderSyncDeps,
   reminder: ReminderRow,
+  cancelledBy?: string,
 ): Promise<ReminderRow | undefined> {
-  const cancelled = await finishReminder(deps.db, reminder.tenant_id, reminder.id, 'cancelled');
+  const cancelled = await finishReminder(
+    deps.db,
+    reminder.tenant_id,
+    reminder.id,
+    'cancelled',
+    cancelledBy ? { cancelled_by: cancelledBy } : {},
+  );
   await signalQuietly(deps.temporal, reminder.workflow_id, (h) => h.signal(cancelReminder));
   return cancelled;
 }

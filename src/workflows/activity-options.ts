@@ -59,10 +59,22 @@ export const STEP_OPTIONS: Record<ActionType, ActivityOptions> = {
   trigger_automation: automation,
 };
 
-/** Audit writes: local to the worker, retried until Postgres answers. */
+/**
+ * Audit writes: local to the worker. A Postgres outage is waited out, with
+ * retries up to two minutes apart (past a minute the SDK waits on a workflow
+ * timer, so a long outage adds few events to the history), for up to an hour;
+ * a write Postgres refuses for what it contains (AuditWriteRefusedError, in
+ * src/activities/errors.ts) is final at once. Either way the plan then ends failed.
+ */
 export const AUDIT_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: '10s',
-  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s' },
+  scheduleToCloseTimeout: '1h',
+  retry: {
+    initialInterval: '200ms',
+    backoffCoefficient: 2,
+    maximumInterval: '2m',
+    nonRetryableErrorTypes: ['AuditWriteRefusedError'],
+  },
 };
 
 export const REMINDER_OPTIONS: ActivityOptions = delivery;

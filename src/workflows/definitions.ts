@@ -73,6 +73,12 @@ export interface StepState {
   completed_at: string | null;
 }
 
+/** Why a plan failed. */
+export interface PlanError extends StepError {
+  step: number | null;
+  step_type: ActionType | null;
+}
+
 /** A plan's state: the workflow's query answer and the shape `action_plans` mirrors. */
 export interface PlanState {
   plan_id: string;
@@ -80,8 +86,12 @@ export interface PlanState {
   status: PlanStatus;
   current_step: number | null;
   steps: StepState[];
-  /** On failure: the first step that failed and why. */
-  error: (StepError & { step: number; step_type: ActionType }) | null;
+  /**
+   * On failure: the first step that failed and why; or, when the audit trail
+   * could not be written (type AuditWriteFailed), the transition it could not
+   * record, with its step when it had one.
+   */
+  error: PlanError | null;
   started_at: string | null;
   completed_at: string | null;
   approvals: ApprovalRecord[];
@@ -108,6 +118,10 @@ export interface ReminderWorkflowInput {
 }
 
 export type ReminderOutcome = 'fired' | 'cancelled';
+
+/** What delivering a due reminder found: delivered (now or before), cancelled, or moved to a later time. */
+export type ReminderDelivery =
+  { outcome: ReminderOutcome } | { outcome: 'moved'; /** ISO instant. */ fire_at: string };
 
 export const getPlanState = defineQuery<PlanState>('getPlanState');
 /** Approves the pending decision; refused unless the plan is awaiting one. */

@@ -3,20 +3,18 @@ import {
   isCancellation,
   ParentClosePolicy,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { AuditActivities } from '../activities/audit-activities';
 import { ACTION_TYPES, type ActionType } from '../plan/action-types';
 import { chainableOf, fillFromChain } from '../plan/chaining';
 import { skipReason } from '../plan/conditions';
 import type { StepActivities, StepContext, StepInput, StepOutput } from '../plan/step-io';
 import type { PlanStep } from '../plan/validate-plan';
 import { ERRAND_TENANT } from '../temporal/search-attributes';
-import { AUDIT_OPTIONS, STEP_OPTIONS } from './activity-options';
+import { STEP_OPTIONS } from './activity-options';
 import { createApprovalGate } from './approval-gate';
 import { compensate } from './compensation';
 import {
@@ -25,6 +23,7 @@ import {
   type PlanStatus,
   type PlanWorkflowInput,
 } from './definitions';
+import { AuditFailed, createPlanRecorder } from './plan-recorder';
 import { describeFailure, initialState, nowIso } from './plan-state';
 import { reminderWorkflow } from './reminder-workflow';
 
@@ -32,13 +31,14 @@ type ExecuteWithOptions = (options: { summary?: string }, args: [StepInput]) => 
 const steps = Object.fromEntries(
   ACTION_TYPES.map((type) => [type, proxyActivities<StepActivities>(STEP_OPTIONS[type])[type]]),
 ) as unknown as Record<ActionType, { executeWithOptions: ExecuteWithOptions }>;
-const audit = proxyLocalActivities<AuditActivities>(AUDIT_OPTIONS);
 
 /**
  * Runs one action plan: approval gates, its steps in order (each an activity,
  * with chained inputs and conditions), compensation when asked for, and a
  * durable record of every transition in Postgres. Cancelling the workflow
  * lets the step in flight finish, then stops (and compensates if asked).
+ * The getPlanState query answers the state Postgres last accepted; when the
+ * audit trail cannot be written the plan stops and ends failed.
  */
 export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState> {
   const { plan } = input;
@@ -51,13 +51,10 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
     step,
     timezone: input.timezone,
   });
-  // Audit writes must land even while the plan is being cancelled.
-  const record = (kind: string, step: number | null, detail?: Record<string, unknown>) =>
-    CancellationScope.nonCancellable(() =>
-      audit.record_plan_state({ state, event: { kind, step, detail } }),
-    );
+  const recorder = createPlanRecorder(state, plan.actions);
+  const { record } = recorder;
 
-  setHandler(getPlanState, () => state);
+  setHandler(getPlanState, () => recorder.recorded());
   const approvals = createApprovalGate(state, input.approval_timeout_ms, record);
 
   let stoppedBy: number | null = null;
@@ -134,8 +131,9 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
       }
     }
   } catch (err) {
-    if (!isCancellation(err)) throw err;
-    ended = 'cancelled';
+    if (err instanceof AuditFailed) ended = 'failed';
+    else if (isCancellation(err)) ended = 'cancelled';
+    else throw err;
   }
 
   for (const s of state.steps) {
@@ -145,11 +143,12 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
   state.current_step = null;
   const status: PlanStatus = ended ?? (state.error ? 'failed' : 'completed');
   if (plan.on_failure === 'compensate' && status !== 'completed') {
-    await compensate(state, ctx, record);
+    // Undo goes on even when the audit trail failed: the side effects are real either way.
+    await compensate(state, ctx, recorder.recordOrGoOn);
   }
   state.status = status;
   state.completed_at = nowIso();
-  await record(`plan_${status}`, null);
+  await recorder.finish();
   return state;
 }
 

@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import type { Activities } from '../../src/activities';
+import { movePendingReminder } from '../../src/db/reminders-repository';
 import { cancelReminder, rescheduleReminder } from '../../src/workflows/definitions';
+import { MOVES_PER_RUN } from '../../src/workflows/reminder-workflow';
 import { eventually, futureSlot, startHarness, type Harness } from '../support/harness';
 
 const dir = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
@@ -33,7 +36,7 @@ const book = (day: number, hour: number, title = 'Captured') => ({
  * Saves a finished run's history in the JSON form the Temporal CLI and Web UI
  * export. A shape already saved is kept as it was: it is what older code did.
  */
-async function save(name: string, handle: WorkflowHandle) {
+async function save(name: string, handle: WorkflowHandle, runId?: string) {
   await handle.result().catch(() => undefined);
   if (existsSync(`${dir}${name}.json`)) return;
   const { stdout } = await promisify(execFile)(
@@ -45,6 +48,7 @@ async function save(name: string, handle: WorkflowHandle) {
       inject('temporalAddress'),
       '--workflow-id',
       handle.workflowId,
+      ...(runId ? ['--run-id', runId] : []),
       '--output',
       'json',
     ],
@@ -176,5 +180,71 @@ describe('capture workflow histories', () => {
     });
     await reminder.signal(cancelReminder);
     await save('reminder-moved-then-cancelled', reminder);
+  });
+});
+
+/** A step output that no cleaning makes storable: its audit write is refused (22007). */
+function poisonedAudit(activities: Activities): Activities {
+  return {
+    ...activities,
+    send_sms: async (input) => {
+      const output = await activities.send_sms(input);
+      return input.params.message === 'poison-audit' ? { ...output, poison: true } : output;
+    },
+    record_plan_state: async (input) =>
+      activities.record_plan_state(
+        input.state.steps.some((s) => s.output?.poison)
+          ? { ...input, state: { ...input.state, started_at: 'not a time' } }
+          : input,
+      ),
+  };
+}
+
+describe('capture the shapes of the hardening work', () => {
+  it('a plan ended failed because Postgres refused its audit write', async () => {
+    const poisoned = await startHarness({ wrapActivities: poisonedAudit });
+    try {
+      const res = await poisoned.api('POST', '/v1/plans', {
+        intent: 'capture',
+        actions: [{ ...sms, params: { ...sms.params, message: 'poison-audit' } }, sms],
+      });
+      if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+      await save(
+        'plan-failed-audit-refused',
+        poisoned.client.workflow.getHandle(res.body.workflow_id),
+      );
+    } finally {
+      await poisoned.close();
+    }
+  });
+
+  it('reminders that found their row moved, and one moved many times', async () => {
+    const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const reminder = async (ms: number) => {
+      const { handle } = await submit({
+        actions: [{ type: 'schedule_reminder', params: { at: at(ms), message: 'capture' } }],
+      });
+      const state = (await handle.result()) as {
+        steps: { output: { workflow_id: string; reminder_id: string } }[];
+      };
+      const { workflow_id, reminder_id } = state.steps[0].output;
+      return { id: reminder_id, handle: h.client.workflow.getHandle(workflow_id) };
+    };
+
+    const lost = await reminder(2_000);
+    await movePendingReminder(h.db, h.tenant.id, lost.id, new Date(Date.now() + 5_000));
+    await save('reminder-row-moved-waited-again', lost.handle);
+
+    const busy = await reminder(3600_000);
+    const firstRun = (await busy.handle.describe()).runId;
+    const last = new Date(Date.now() + 4_000);
+    await movePendingReminder(h.db, h.tenant.id, busy.id, last);
+    for (let i = MOVES_PER_RUN; i >= 0; i--) {
+      await busy.handle.signal(rescheduleReminder, {
+        fire_at: new Date(last.getTime() + i * 60_000).toISOString(),
+      });
+    }
+    await save('reminder-continued-as-new', busy.handle, firstRun);
+    await save('reminder-fired-after-continue-as-new', busy.handle);
   });
 });

@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities';
-import type { PlanState } from '../../src/workflows/definitions';
+import { reinstateReminders } from '../../src/reminders/reinstate-reminders';
+import { getReminderFireAt, type PlanState } from '../../src/workflows/definitions';
 import { eventually, futureSlot, startHarness, type Harness } from '../support/harness';
 
 /** The first attempt of every undo fails as a flaky network would; the retry goes through. */
@@ -182,6 +183,84 @@ describe('on_failure: compensate', () => {
       .where('tenant_id', '=', h.tenant.id)
       .execute();
     expect(pause.map((p) => (p.payload as { action?: string }).action)).toContain('pause');
+  });
+});
+
+describe('undoing a cancelled meeting', () => {
+  it('restores the meeting with the reminders cancelled along with it, once, and they follow it again', async () => {
+    const booked = await result(
+      (
+        await submit({
+          actions: [
+            {
+              type: 'book_meeting',
+              params: { title: 'Restored', time: futureSlot(84, 10), attendees: [] },
+            },
+            { type: 'schedule_reminder', use_result_from: 0, params: { offset: '-1h' } },
+          ],
+        })
+      ).workflow_id,
+    );
+    const meetingId = booked.steps[0].output!.meeting_id as string;
+    const oldReminder = booked.steps[1].output!.reminder_id as string;
+    const { workflow_id } = await submit({
+      on_failure: 'compensate',
+      actions: [
+        { type: 'cancel_meeting', params: { meeting_id: meetingId } },
+        { type: 'cancel_meeting', params: { meeting_id: '00000000-0000-4000-8000-000000000000' } },
+      ],
+    });
+    const state = await result(workflow_id);
+    expect(state.error).toMatchObject({ step: 1, type: 'MeetingNotFoundError' });
+    expect(state.compensation.map((c) => [c.step, c.outcome])).toEqual([[0, 'undone']]);
+    expect(await meetingStatus(meetingId)).toBe('confirmed');
+
+    const rows = () =>
+      h.db
+        .selectFrom('reminders')
+        .selectAll()
+        .where('meeting_id', '=', meetingId)
+        .orderBy('created_at')
+        .execute();
+    const [old, reinstated, ...more] = await rows();
+    expect(more).toEqual([]);
+    expect(old).toMatchObject({
+      id: oldReminder,
+      status: 'cancelled',
+      cancelled_by: `${workflow_id}#0`,
+    });
+    const start = Date.parse(booked.steps[0].output!.start_time as string);
+    expect(reinstated).toMatchObject({ status: 'pending', message: old.message });
+    expect(reinstated.fire_at.getTime()).toBe(start - 3600_000);
+    const reinstatedWorkflow = h.client.workflow.getHandle(reinstated.workflow_id);
+    expect(await reinstatedWorkflow.query(getReminderFireAt)).toBe(
+      reinstated.fire_at.toISOString(),
+    );
+
+    // The undo retried: the same keys find the same reminder, and nothing new starts.
+    const again = await reinstateReminders(
+      { db: h.db, temporal: h.client },
+      {
+        tenant_id: h.tenant.id,
+        meeting: (await h.api('GET', '/v1/calendar/events')).body.data.find(
+          (m: { meeting_id: string }) => m.meeting_id === meetingId,
+        ),
+        cancelled_by: `${workflow_id}#0`,
+        idempotency_key: `${workflow_id}#0#undo`,
+        task_queue: h.taskQueue,
+        now: new Date(),
+        grace_ms: 60_000,
+      },
+    );
+    expect(again).toEqual({ reinstated: [reinstated.id], expired: [] });
+    expect(await rows()).toHaveLength(2);
+
+    const moved = await h.api('PATCH', `/v1/calendar/events/${meetingId}`, {
+      time: futureSlot(84, 15),
+    });
+    expect(moved.status).toBe(200);
+    const followed = (await rows())[1];
+    expect(followed.fire_at.getTime()).toBe(Date.parse(moved.body.start_time) - 3600_000);
   });
 });
 

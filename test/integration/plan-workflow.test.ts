@@ -1,11 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Activities } from '../../src/activities';
 import { getPlanState, type PlanState } from '../../src/workflows/definitions';
 import { eventually, futureSlot, startHarness, type Harness } from '../support/harness';
 import { workdayAhead } from '../support/workday-ahead';
 
+/**
+ * Postgres is down for 9 s when a plan records its approval request: longer
+ * than a workflow task runs before the SDK heartbeats it, so a query answered
+ * from the workflow's live state would run ahead of the database here.
+ */
+function outageAtApproval(activities: Activities): Activities {
+  const downSince = new Map<string, number>();
+  return {
+    ...activities,
+    record_plan_state: async (input) => {
+      if (input.event.kind === 'approval_requested') {
+        const since = downSince.get(input.state.plan_id) ?? Date.now();
+        downSince.set(input.state.plan_id, since);
+        if (Date.now() - since < 9_000) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      }
+      return activities.record_plan_state(input);
+    },
+  };
+}
+
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ wrapActivities: outageAtApproval });
 });
 afterAll(async () => {
   await h?.close();
@@ -175,17 +196,23 @@ describe('a plan', () => {
     expect(state.steps[1].output!.start_time).toBe(state.steps[0].output!.start_time);
   });
 
-  it('agrees with the workflow query mid-run, while it waits before a step', async () => {
+  it('never answers a query ahead of the database, mid-run while it waits before a step', async () => {
     const { workflow_id, plan_id } = await submit([
       ...demo(futureSlot(33, 9)).slice(0, 2),
       { type: 'send_sms', approval: 'required', params: { to: ['+14155550123'], message: 'x' } },
     ]);
     const handle = h.client.workflow.getHandle(workflow_id);
-    const row = await eventually(async () => {
-      const plan = await planRow(plan_id);
-      return plan.status === 'awaiting_approval' ? plan : undefined;
-    });
-    const query = await handle.query(getPlanState);
+    const query = await eventually(
+      async () => {
+        const s = await handle.query(getPlanState);
+        return s.status === 'awaiting_approval' ? s : undefined;
+      },
+      20_000,
+      10,
+    );
+    const row = await planRow(plan_id);
+    expect(row.status).toBe('awaiting_approval');
+    expect(row.approvals).toHaveLength(1);
     expect(query.status).toBe('awaiting_approval');
     expect(row.current_step).toBe(2);
     expect(row.current_step).toBe(query.current_step);
