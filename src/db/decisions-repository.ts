@@ -22,6 +22,11 @@ export interface NewDecision {
   outcome: DecisionOutcome;
   reason: string | null;
   plan_id: string | null;
+  effective_confidence: number | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  /** The HTTP answer given, replayed for a repeated Idempotency-Key. */
+  answer: unknown;
 }
 
 const json = (value: unknown) =>
@@ -37,9 +42,23 @@ export async function insertDecision(db: Kysely<Database>, d: NewDecision): Prom
       usage: json(d.usage),
       warnings: JSON.stringify(d.warnings),
       actions: json(d.actions),
+      answer: json(d.answer),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+export async function findDecisionByIdempotencyKey(
+  db: Kysely<Database>,
+  tenantId: string,
+  key: string,
+): Promise<DecisionRow | undefined> {
+  return db
+    .selectFrom('decisions')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
 }
 
 export interface DecisionFilter {
