@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertDecision } from '../../src/db/decisions-repository';
 import { ensureTenant } from '../../src/tenants/tenants-repository';
 import type { PlanState } from '../../src/workflows/definitions';
 import { eventually, startHarness, type Harness } from '../support/harness';
@@ -247,6 +248,60 @@ describe('GET /v1/analytics', () => {
       plan_success_rate: 1,
     });
     expect(res.body.mean_confidence).toBeGreaterThan(0);
+  });
+});
+
+describe('GET /v1/analytics approval rate', () => {
+  it('counts every approval decision of a plan, not only its first', async () => {
+    const tenant = await tenantWith({});
+    const text = { type: 'send_sms', params: { to: ['+14155550123'], message: 'one' } };
+    const created = await h.api(
+      'POST',
+      '/v1/plans',
+      {
+        intent: 'two gates',
+        require_approval: true,
+        actions: [text, { ...text, approval: 'required' }],
+      },
+      tenant,
+    );
+    const planId = created.body.plan_id;
+    const awaiting = (n: number) =>
+      eventually(async () => {
+        const p = (await h.api('GET', `/v1/plans/${planId}`, undefined, tenant)).body;
+        return p.status === 'awaiting_approval' && p.approvals.length === n ? true : undefined;
+      });
+    await awaiting(1);
+    expect((await h.api('POST', `/v1/plans/${planId}/approve`, {}, tenant)).status).toBe(200);
+    await awaiting(2);
+    const rejected = await h.api('POST', `/v1/plans/${planId}/reject`, { reason: 'no' }, tenant);
+    expect(rejected.status).toBe(200);
+    await h.client.workflow.getHandle(created.body.workflow_id).result();
+    // The decision an intent would have logged for this plan.
+    await insertDecision(h.db, {
+      id: crypto.randomUUID(),
+      tenant_id: tenant['x-errand-tenant'],
+      source: 'api',
+      text: 'two gates',
+      planner: 'rules',
+      model: null,
+      prompt: null,
+      response: null,
+      usage: null,
+      confidence: 0.5,
+      reasoning: null,
+      warnings: [],
+      actions: null,
+      outcome: 'awaiting_approval',
+      reason: null,
+      plan_id: planId,
+      effective_confidence: 0.5,
+      idempotency_key: null,
+      request_hash: null,
+      answer: null,
+    });
+    const res = await h.api('GET', '/v1/analytics', undefined, tenant);
+    expect(res.body.approval_rate).toBe(0.5);
   });
 });
 
