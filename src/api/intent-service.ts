@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database, DecisionRow, PlanRow } from '../db/database';
+import type { Database } from '../db/database';
 import {
   findDecisionByIdempotencyKey,
   insertDecision,
   type DecisionOutcome,
   type NewDecision,
 } from '../db/decisions-repository';
-import { findPlan, SUBMITTING } from '../db/plans-repository';
+import { SUBMITTING } from '../db/plans-repository';
 import { CannotPlanError, type Planner, type PlannerResult } from '../planner/planner';
 import type { Tenant } from '../tenants/tenants-repository';
 import type { PlanWorkflowInput } from '../workflows/definitions';
 import { HttpError } from './http-error';
-import { idempotencyKeyReused } from './idempotency-key';
+import { decisionOf, errorAnswer, refuse, replay, type Answer } from './intent-answers';
 import { gateIntent, type IntentSource } from './intent-gate';
 import type { PlanService } from './plan-service';
 import { requestHash } from './request-hash';
@@ -45,12 +45,6 @@ export interface IntentServiceDeps {
   now: () => Date;
 }
 
-/** What the API answers: an HTTP status and its JSON body. */
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
 const UNIQUE_VIOLATION = '23505';
 
 /**
@@ -71,7 +65,6 @@ export function createIntentService(deps: IntentServiceDeps) {
         result: PlannerResult | null,
         rest: Pick<NewDecision, 'outcome' | 'reason' | 'plan_id' | 'effective_confidence'>,
         answer: (decisionId: string) => Answer,
-        keyed = true,
       ): Promise<Answer> => {
         const id = randomUUID();
         const given = answer(id);
@@ -80,7 +73,7 @@ export function createIntentService(deps: IntentServiceDeps) {
             ...decisionOf(tenant, req, result),
             ...rest,
             id,
-            idempotency_key: keyed ? (key ?? null) : null,
+            idempotency_key: key ?? null,
             request_hash: hash,
             answer: given,
           });
@@ -184,12 +177,18 @@ export function createIntentService(deps: IntentServiceDeps) {
             ? err.message
             : `the plan could not be submitted (internal error, request ${call.requestId ?? 'unknown'})`;
         (call.log ?? deps.logger).error({ err }, 'intent submission failed');
-        await decide(
-          result,
-          { outcome: 'failed', reason, plan_id: null, effective_confidence: gate.confidence },
-          () => ({ status: 500, body: {} }),
-          false,
-        );
+        // Unkeyed and without an answer, so a retry with the same key plans again.
+        await insertDecision(deps.db, {
+          ...decisionOf(tenant, req, result),
+          id: randomUUID(),
+          outcome: 'failed',
+          reason,
+          plan_id: null,
+          effective_confidence: gate.confidence,
+          idempotency_key: null,
+          request_hash: hash,
+          answer: null,
+        });
         throw err;
       }
       const { row, created } = submitted;
@@ -221,64 +220,5 @@ export function createIntentService(deps: IntentServiceDeps) {
         }),
       );
     },
-  };
-}
-
-function decisionOf(tenant: Tenant, req: IntentRequest, result: PlannerResult | null) {
-  return {
-    tenant_id: tenant.id,
-    source: req.source,
-    text: req.text,
-    planner: result?.planner ?? null,
-    model: result?.model ?? null,
-    prompt: result?.prompt,
-    response: result?.response,
-    usage: result?.usage,
-    confidence: result?.confidence ?? null,
-    reasoning: result?.reasoning ?? null,
-    warnings: result?.warnings ?? [],
-    actions: result?.actions ?? null,
-  };
-}
-
-function errorAnswer(
-  id: string,
-  status: number,
-  code: string,
-  message: string,
-  detail: string,
-): Answer {
-  return {
-    status,
-    body: {
-      decision_id: id,
-      error: { code, message, details: [{ path: 'text', message: detail }] },
-    },
-  };
-}
-
-/** A refusal answer becomes the HttpError the middleware renders. */
-function refuse(answer: Answer): never {
-  const { decision_id: id, error } = answer.body as {
-    decision_id: string;
-    error: { code: string; message: string; details: { path: string; message: string }[] };
-  };
-  throw new HttpError(answer.status, error.code, error.message, error.details, {
-    'x-errand-decision': id,
-  });
-}
-
-/** The first decision's answer for a repeated key (200 for a plan), its plan's status brought up to date. */
-async function replay(db: Kysely<Database>, first: DecisionRow, hash: string): Promise<Answer> {
-  if (first.request_hash !== null && first.request_hash !== hash) throw idempotencyKeyReused();
-  const answer = first.answer as Answer | null;
-  if (!answer) throw new Error(`decision ${first.id} holds a key but no answer`);
-  if (answer.status >= 400) refuse(answer);
-  const plan: PlanRow | undefined = first.plan_id
-    ? await findPlan(db, first.tenant_id, first.plan_id)
-    : undefined;
-  return {
-    status: 200,
-    body: { ...answer.body, ...(plan ? { status: plan.status } : {}) },
   };
 }
