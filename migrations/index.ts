@@ -4,6 +4,7 @@ import * as durableControl from './2026-11-22T01-00_durable-control';
 import * as decisions from './2026-11-22T02-00_decisions';
 import * as webhookSecrets from './2026-12-02T10-00_webhook-secrets';
 import * as reminderCancelledBy from './2026-12-02T11-00_reminder-cancelled-by';
+import * as submission from './2026-12-02T12-00_submission';
 import * as listIndexes from './2026-12-02T13-00_list-indexes';
 
 /** Every migration by name; names sort in the order they run. Add new ones here. */
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T02-00_decisions': decisions,
   '2026-12-02T10-00_webhook-secrets': webhookSecrets,
   '2026-12-02T11-00_reminder-cancelled-by': reminderCancelledBy,
+  '2026-12-02T12-00_submission': submission,
   '2026-12-02T13-00_list-indexes': listIndexes,
 };

@@ -37,6 +37,12 @@ const configSchema = z.object({
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(20_000),
+  ERRAND_START_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  ERRAND_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
+  ERRAND_RECONCILE_AGE_MS: z.coerce.number().int().min(0).max(86_400_000).default(15_000),
+  ERRAND_RECONCILE_BATCH: z.coerce.number().int().min(1).max(1_000).default(50),
+  /** Test-only: the API kills itself with SIGKILL right after writing a plan's row. */
+  ERRAND_TEST_CRASH_AFTER_PLAN_INSERT: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Database } from '../db/database';
 import type { Planner } from '../planner/planner';
+import { createRulesPlanner } from '../planner/rules-planner';
 import type { CalendarProvider } from '../providers/calendar-provider';
 import { calendarRoutes } from './calendar-routes';
 import { catalogRoutes } from './catalog-routes';
@@ -18,6 +19,7 @@ import { createIntentService } from './intent-service';
 import { intentsRoutes } from './intents-routes';
 import { remindersRoutes } from './reminders-routes';
 import { settingsRoutes } from './settings-routes';
+import { requestIdOf } from './request-id';
 import { webhookSecretRoutes } from './webhook-secret-routes';
 import { resolveTenant } from './tenant-context';
 
@@ -35,6 +37,10 @@ export interface AppDeps {
   webUiUrl: string;
   /** ERRAND_ALLOW_PRIVATE_NETWORK, for checking webhook URLs as they are saved; default false. */
   allowPrivateNetwork?: boolean;
+  /** How long starting a plan's workflow may take before the plan is left to the reconciler; default 5 s. */
+  startTimeoutMs?: number;
+  /** Test-only: runs right after a plan's row is written, before its workflow starts. */
+  afterPlanInsert?: () => void;
 }
 
 const HEALTH_CHECK_MS = 2_000;
@@ -52,7 +58,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(pinoHttp({ logger: deps.logger, quietReqLogger: true }));
+  app.use(pinoHttp({ logger: deps.logger, quietReqLogger: true, genReqId: requestIdOf }));
   app.use(express.json({ limit: deps.bodyLimit, strict: true }), refuseUnsafeStrings);
 
   app.get('/healthz', async (_req, res) => {
@@ -74,12 +80,17 @@ export function createApp(deps: AppDeps): express.Express {
     db: deps.db,
     temporal: deps.temporal,
     taskQueue: deps.taskQueue,
+    startTimeoutMs: deps.startTimeoutMs ?? 5_000,
+    logger: deps.logger,
+    afterInsert: deps.afterPlanInsert,
   });
   app.use(plansRoutes({ db: deps.db, plans, webUiLink }));
   const intents = createIntentService({
     db: deps.db,
     planner: deps.planner,
+    check: createRulesPlanner(),
     plans,
+    logger: deps.logger,
     now: deps.now ?? (() => new Date()),
   });
   app.use(intentsRoutes({ db: deps.db, intents }));

@@ -27,19 +27,32 @@ export const unknownRoute: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 };
 
+/** What a client is told for a server-side failure; the detail goes to the log only. */
+const GENERIC: Record<number, string> = {
+  503: 'the service is temporarily unavailable; retry later',
+};
+
 /**
- * Maps every error to `{"error":{"code","message","details"}}`. Body-parser
- * errors become 4xx; anything unknown is a 500 with no internals shown.
+ * Maps every error to `{"error":{"code","message","details","request_id"}}`.
+ * Body-parser errors become 4xx. A 5xx never carries internals: its message is
+ * generic and its details empty, and the error itself is logged with the
+ * request id the body names.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
+  return (err: unknown, req, res, _next) => {
     const error = toHttpError(err);
-    if (error.status >= 500) logger.error({ err }, 'request failed');
+    const internal = error.status >= 500;
+    if (internal) (req.log ?? logger).error({ err, request_id: req.id }, 'request failed');
     res
       .status(error.status)
       .set(error.headers)
       .json({
-        error: { code: error.code, message: error.message, details: error.details },
+        error: {
+          code: error.code,
+          message: internal ? (GENERIC[error.status] ?? 'internal error') : error.message,
+          details: internal ? [] : error.details,
+          request_id: req.id === undefined ? null : String(req.id),
+        },
       });
   };
 }

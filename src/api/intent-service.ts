@@ -1,93 +1,113 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
 import type { Database } from '../db/database';
-import { insertDecision, type DecisionOutcome, type NewDecision } from '../db/decisions-repository';
+import {
+  findDecisionByIdempotencyKey,
+  insertDecision,
+  type DecisionOutcome,
+  type NewDecision,
+} from '../db/decisions-repository';
+import { SUBMITTING } from '../db/plans-repository';
 import { CannotPlanError, type Planner, type PlannerResult } from '../planner/planner';
 import type { Tenant } from '../tenants/tenants-repository';
+import type { PlanWorkflowInput } from '../workflows/definitions';
 import { HttpError } from './http-error';
+import { decisionOf, errorAnswer, refuse, replay, type Answer } from './intent-answers';
+import { gateIntent, type IntentSource } from './intent-gate';
 import type { PlanService } from './plan-service';
+import { requestHash } from './request-hash';
 
 export interface IntentRequest {
   text: string;
   context?: Record<string, unknown>;
   timezone?: string;
   dry_run: boolean;
-  source: string;
+  source: IntentSource;
   conversation_id?: string;
   user_id?: string;
+}
+
+/** Who asked, for idempotency and the log; not part of what is planned. */
+export interface IntentCall {
+  idempotencyKey?: string;
+  requestId?: string;
+  log?: Logger;
 }
 
 export interface IntentServiceDeps {
   db: Kysely<Database>;
   planner: Planner;
+  /** The independent check of untrusted text a model planned (the rules planner). */
+  check: Planner;
   plans: PlanService;
+  logger: Logger;
   now: () => Date;
 }
 
+const UNIQUE_VIOLATION = '23505';
+
 /**
- * From a sentence to a running plan: plan it, gate it on the planner's
- * confidence and the tenant's thresholds, and log the decision either way.
+ * From a sentence to a running plan: plan it, gate it (see gateIntent), and
+ * log the decision either way. With an Idempotency-Key, a repeat of the same
+ * body gets the first decision's answer and never a second plan.
  */
 export function createIntentService(deps: IntentServiceDeps) {
-  const log = (
-    tenant: Tenant,
-    req: IntentRequest,
-    result: PlannerResult | null,
-    rest: Pick<NewDecision, 'outcome' | 'reason' | 'plan_id'>,
-  ) =>
-    insertDecision(deps.db, {
-      id: randomUUID(),
-      tenant_id: tenant.id,
-      source: req.source,
-      text: req.text,
-      planner: result?.planner ?? null,
-      model: result?.model ?? null,
-      prompt: result?.prompt,
-      response: result?.response,
-      usage: result?.usage,
-      confidence: result?.confidence ?? null,
-      reasoning: result?.reasoning ?? null,
-      warnings: result?.warnings ?? [],
-      actions: result?.actions ?? null,
-      ...rest,
-    });
-
   return {
-    async handle(tenant: Tenant, req: IntentRequest) {
+    async handle(tenant: Tenant, req: IntentRequest, call: IntentCall = {}) {
+      const hash = requestHash(req);
+      const key = call.idempotencyKey;
+      if (key) {
+        const first = await findDecisionByIdempotencyKey(deps.db, tenant.id, key);
+        if (first) return replay(deps.db, first, hash);
+      }
+      const decide = async (
+        result: PlannerResult | null,
+        rest: Pick<NewDecision, 'outcome' | 'reason' | 'plan_id' | 'effective_confidence'>,
+        answer: (decisionId: string) => Answer,
+      ): Promise<Answer> => {
+        const id = randomUUID();
+        const given = answer(id);
+        try {
+          await insertDecision(deps.db, {
+            ...decisionOf(tenant, req, result),
+            ...rest,
+            id,
+            idempotency_key: key ?? null,
+            request_hash: hash,
+            answer: given,
+          });
+        } catch (err) {
+          // A concurrent request with the same key decided first: its answer stands.
+          if (!key || (err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+          const first = await findDecisionByIdempotencyKey(deps.db, tenant.id, key);
+          if (!first) throw err;
+          return replay(deps.db, first, hash);
+        }
+        return given;
+      };
+
       const timezone = req.timezone ?? tenant.timezone;
+      const options = {
+        now: deps.now(),
+        timezone,
+        tenant: { id: tenant.id, name: tenant.name, timezone: tenant.timezone },
+        context: req.context,
+      };
       let result: PlannerResult;
       try {
-        // The planner sees whom it plans for as well as what the caller adds.
-        const context = {
-          tenant: { id: tenant.id, name: tenant.name, timezone: tenant.timezone },
-          ...req.context,
-        };
-        result = await deps.planner.plan(req.text, { now: deps.now(), timezone, context });
+        result = await deps.planner.plan(req.text, options);
       } catch (err) {
         if (!(err instanceof CannotPlanError)) throw err;
-        const decision = await log(tenant, req, null, {
-          outcome: 'rejected',
-          reason: `${err.reason}: ${err.message}`,
-          plan_id: null,
-        });
-        throw new HttpError(
-          422,
-          'cannot_plan',
-          err.message,
-          [{ path: 'text', message: `${err.reason}: ${err.message}` }, ...err.details],
-          {
-            'x-errand-decision': decision.id,
-          },
+        const detail = `${err.reason}: ${err.message}`;
+        return refuse(
+          await decide(
+            null,
+            { outcome: 'rejected', reason: detail, plan_id: null, effective_confidence: null },
+            (id) => errorAnswer(id, 422, 'cannot_plan', err.message, detail, err.details),
+          ),
         );
       }
-      const plan = {
-        intent: req.text,
-        context: req.context,
-        timezone,
-        conversation_id: req.conversation_id,
-        user_id: req.user_id,
-        actions: result.actions,
-      };
       const summary = {
         actions: result.actions,
         confidence: result.confidence,
@@ -95,62 +115,110 @@ export function createIntentService(deps: IntentServiceDeps) {
         reasoning: result.reasoning,
         warnings: result.warnings,
       };
-      const { auto_execute_threshold: auto, reject_threshold: reject } = tenant.settings.planner;
       if (req.dry_run) {
-        const decision = await log(tenant, req, result, {
-          outcome: 'dry_run',
-          reason: null,
-          plan_id: null,
-        });
-        return {
-          status: 200,
-          body: { decision_id: decision.id, outcome: 'dry_run' as const, ...summary },
-        };
+        return decide(
+          result,
+          { outcome: 'dry_run', reason: null, plan_id: null, effective_confidence: null },
+          (id) => ({
+            status: 200,
+            body: { decision_id: id, outcome: 'dry_run', ...summary },
+          }),
+        );
       }
-      if (result.confidence < reject) {
-        const reason = `the planner's confidence ${result.confidence.toFixed(2)} is below the reject threshold ${reject}`;
-        const decision = await log(tenant, req, result, {
-          outcome: 'rejected',
-          reason,
-          plan_id: null,
-        });
-        throw new HttpError(422, 'low_confidence', reason, [{ path: 'text', message: reason }], {
-          'x-errand-decision': decision.id,
-        });
+      const gate = await gateIntent({
+        text: req.text,
+        source: req.source,
+        result,
+        thresholds: tenant.settings.planner,
+        check: deps.check,
+        options,
+      });
+      if (gate.kind === 'reject') {
+        return refuse(
+          await decide(
+            result,
+            {
+              outcome: 'rejected',
+              reason: gate.reason,
+              plan_id: null,
+              effective_confidence: gate.confidence,
+            },
+            (id) => errorAnswer(id, 422, 'low_confidence', gate.reason, gate.reason),
+          ),
+        );
       }
-      const lowConfidence =
-        result.confidence < auto
-          ? `the planner's confidence ${result.confidence.toFixed(2)} is below the auto-execute threshold ${auto}`
-          : undefined;
+
+      const approval = gate.approvalReasons.join('; ') || undefined;
       let submitted;
       try {
-        submitted = await deps.plans.submit(tenant, plan, {
-          source: req.source,
-          approvalReason: lowConfidence,
-        });
+        submitted = await deps.plans.submit(
+          tenant,
+          {
+            intent: req.text,
+            context: req.context,
+            timezone,
+            conversation_id: req.conversation_id,
+            user_id: req.user_id,
+            actions: result.actions,
+          },
+          {
+            source: req.source,
+            approvalReason: approval,
+            // The plan is keyed by the intent's key, so concurrent repeats create one plan.
+            idempotencyKey: key ? `intent:${key}` : undefined,
+            requestHash: hash,
+            log: call.log,
+          },
+        );
       } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        await log(tenant, req, result, { outcome: 'failed', reason, plan_id: null });
+        // Only a client-facing refusal is worth keeping verbatim; the rest stays in the log.
+        const reason =
+          err instanceof HttpError && err.status < 500
+            ? err.message
+            : `the plan could not be submitted (internal error, request ${call.requestId ?? 'unknown'})`;
+        (call.log ?? deps.logger).error({ err }, 'intent submission failed');
+        // Unkeyed and without an answer, so a retry with the same key plans again.
+        await insertDecision(deps.db, {
+          ...decisionOf(tenant, req, result),
+          id: randomUUID(),
+          outcome: 'failed',
+          reason,
+          plan_id: null,
+          effective_confidence: gate.confidence,
+          idempotency_key: null,
+          request_hash: hash,
+          answer: null,
+        });
         throw err;
       }
-      const { row, approvalReason } = submitted;
-      const outcome: DecisionOutcome = approvalReason ? 'awaiting_approval' : 'executed';
-      const decision = await log(tenant, req, result, {
-        outcome,
-        reason: lowConfidence ?? null,
-        plan_id: row.id,
-      });
-      return {
-        status: 201,
-        body: {
-          decision_id: decision.id,
-          outcome,
-          plan_id: row.id,
-          workflow_id: row.workflow_id,
-          status: row.status,
-          ...summary,
-        },
-      };
+      const { row, created } = submitted;
+      if (!created && key) {
+        // An earlier attempt created the plan; if it also logged its decision, that answer stands.
+        const first = await findDecisionByIdempotencyKey(deps.db, tenant.id, key);
+        if (first) return replay(deps.db, first, hash);
+      }
+      const reason = created
+        ? submitted.approvalReason
+        : ((row.workflow_input as PlanWorkflowInput | null)?.approval_reason ?? null);
+      const outcome: DecisionOutcome = reason ? 'awaiting_approval' : 'executed';
+      return decide(
+        created ? result : { ...result, actions: row.actions as PlannerResult['actions'] },
+        { outcome, reason, plan_id: row.id, effective_confidence: gate.confidence },
+        (id) => ({
+          status: row.status === SUBMITTING ? 202 : 201,
+          body: {
+            decision_id: id,
+            outcome,
+            plan_id: row.id,
+            workflow_id: row.workflow_id,
+            status: row.status,
+            approval_reason: reason,
+            effective_confidence: gate.confidence,
+            ...summary,
+            actions: created ? result.actions : row.actions,
+          },
+        }),
+      );
     },
   };
 }

@@ -5,20 +5,20 @@ import { boundedContext } from '../plan/context-schema';
 import type { Database, DecisionRow } from '../db/database';
 import { decisionAnalytics, listDecisions } from '../db/decisions-repository';
 import { timeZone } from '../plan/plan-schema';
+import { idempotencyKeyOf } from './idempotency-key';
+import { INTENT_SOURCES } from './intent-gate';
 import type { createIntentService } from './intent-service';
 import { decodeCursor, limitParam, page, parseQuery } from './pagination';
 import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
 import { tenantOf } from './tenant-context';
 
-const SOURCES = ['api', 'webhook', 'email', 'chat'] as const;
-
 const intentBody = z.strictObject({
   text: z.string().trim().min(1).max(2000),
   context: boundedContext.optional(),
   timezone: timeZone.optional(),
   dry_run: z.boolean().default(false),
-  source: z.enum(SOURCES).default('api'),
+  source: z.enum(INTENT_SOURCES).default('api'),
   conversation_id: z.string().max(200).optional(),
   user_id: z.string().max(200).optional(),
 });
@@ -26,7 +26,7 @@ const intentBody = z.strictObject({
 const decisionsQuery = z.strictObject({
   outcome: z.enum(['executed', 'awaiting_approval', 'rejected', 'failed', 'dry_run']).optional(),
   planner: z.enum(['rules', 'openai']).optional(),
-  source: z.enum(SOURCES).optional(),
+  source: z.enum(INTENT_SOURCES).optional(),
   limit: limitParam,
   cursor: z.string().max(500).optional(),
 });
@@ -43,8 +43,13 @@ export function intentsRoutes(deps: {
   const router = Router();
 
   router.post('/v1/intents', requireJson, async (req, res) => {
+    const key = idempotencyKeyOf(req);
     const body = parseBody(intentBody, req.body);
-    const { status, body: out } = await deps.intents.handle(tenantOf(res), body);
+    const { status, body: out } = await deps.intents.handle(tenantOf(res), body, {
+      idempotencyKey: key,
+      requestId: String(req.id),
+      log: req.log,
+    });
     res.status(status).json(out);
   });
 

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { isUuid } from '../db/calendar-repository';
 import type { Database } from '../db/database';
-import { findPlan } from '../db/plans-repository';
+import { findPlan, SUBMITTING } from '../db/plans-repository';
 import {
   approvePlan,
   rejectPlan,
@@ -14,6 +14,7 @@ import {
 import { HttpError, notFound } from './http-error';
 import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
+import { isTemporalUnavailable, temporalUnavailable } from './temporal-unavailable';
 import { tenantOf } from './tenant-context';
 
 const approveBody = z.strictObject({
@@ -29,6 +30,14 @@ export function planControlRoutes(deps: { db: Kysely<Database>; temporal: Client
   const planOf = async (tenantId: string, id: string) => {
     const row = isUuid(id) ? await findPlan(deps.db, tenantId, id) : undefined;
     if (!row) throw notFound('plan');
+    // Its workflow may not exist yet: nothing can be decided or cancelled until it does.
+    if (row.status === SUBMITTING) {
+      throw new HttpError(
+        409,
+        'plan_starting',
+        'the plan is saved but its workflow is still being started; retry shortly',
+      );
+    }
     return row;
   };
 
@@ -73,6 +82,7 @@ const ended = (status: string) =>
 
 /** A decision the workflow refused, or a plan whose workflow has ended, is a conflict. */
 function refusal(err: unknown, status: string): unknown {
+  if (isTemporalUnavailable(err)) return temporalUnavailable(err);
   const name = (err as Error).name;
   if (name === 'WorkflowUpdateFailedError') {
     const cause = (err as Error).cause as Error | undefined;

@@ -1,31 +1,55 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
 import type { Database, PlanRow } from '../db/database';
-import { deletePlan, findPlanByIdempotencyKey, insertPlan } from '../db/plans-repository';
+import {
+  findPlanByIdempotencyKey,
+  insertPlan,
+  markPlanStarted,
+  PENDING,
+  SUBMITTING,
+} from '../db/plans-repository';
 import { parseOffset } from '../plan/offset';
 import { validatePlan, type Plan } from '../plan/validate-plan';
-import { ERRAND_TENANT } from '../temporal/search-attributes';
 import type { Tenant } from '../tenants/tenants-repository';
 import { planWorkflowId, type PlanWorkflowInput } from '../workflows/definitions';
 import { initialSteps } from '../workflows/plan-state';
-import { badRequest, HttpError } from './http-error';
+import { badRequest } from './http-error';
+import { idempotencyKeyReused } from './idempotency-key';
+import { requestHash } from './request-hash';
+import { startPlanWorkflow, type StartPlanConfig } from './start-plan-workflow';
 import { unfitDurations } from './unfit-durations';
 
-export interface PlanServiceDeps {
+export interface PlanServiceDeps extends StartPlanConfig {
   db: Kysely<Database>;
-  temporal: Client;
-  taskQueue: string;
+  logger: Logger;
+  /**
+   * Test-only: runs right after a plan's row is written and before its
+   * workflow starts, so a test can kill the process exactly there.
+   */
+  afterInsert?: () => void;
 }
 
 export interface SubmitOptions {
   idempotencyKey?: string;
+  /** What the key is bound to; default: the hash of the validated plan. */
+  requestHash?: string;
   source?: string;
   /** Why the caller (e.g. a planner with low confidence) wants a human decision first. */
   approvalReason?: string;
+  /** The request's logger, so a failed start is logged with its request id. */
+  log?: Logger;
+}
+
+export interface Submitted {
+  row: PlanRow;
+  /** false: an earlier request with the same Idempotency-Key created it. */
+  created: boolean;
+  approvalReason: string | null;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+const UNIQUE_VIOLATION = '23505';
 
 /** Why the plan must wait for approval before anything runs, or null. */
 export function approvalReason(tenant: Tenant, plan: Plan, callerReason?: string): string | null {
@@ -37,58 +61,38 @@ export function approvalReason(tenant: Tenant, plan: Plan, callerReason?: string
   return gated.length ? `the tenant's policy requires approval for ${gated.join(', ')}` : null;
 }
 
-/** Submits plans: validate, persist, start the workflow — or leave nothing behind. */
+/**
+ * Submits plans crash-safely: the row is written as `submitting` with its
+ * workflow's input, then the workflow is started. A start that fails or whose
+ * answer is lost leaves the row `submitting` for the reconciler to start; a
+ * row is never deleted once written, so no workflow loses its plan.
+ */
 export function createPlanService(deps: PlanServiceDeps) {
+  const repeat = async (tenantId: string, key: string, hash: string) => {
+    const existing = await findPlanByIdempotencyKey(deps.db, tenantId, key);
+    if (existing && existing.request_hash !== null && existing.request_hash !== hash) {
+      throw idempotencyKeyReused();
+    }
+    return existing;
+  };
+
   return {
-    /** Returns the plan row and whether it was created now (false: an idempotent repeat). */
-    async submit(tenant: Tenant, body: unknown, options: SubmitOptions = {}) {
+    async submit(tenant: Tenant, body: unknown, options: SubmitOptions = {}): Promise<Submitted> {
       const validation = validatePlan(body);
       if (!validation.ok) throw badRequest(validation.errors, 'the plan is invalid');
-      const unfit = unfitDurations(validation.plan, tenant.settings.working_hours);
+      const plan = validation.plan;
+      const unfit = unfitDurations(plan, tenant.settings.working_hours);
       if (unfit.length > 0) throw badRequest(unfit, 'the plan is invalid');
-      if (options.idempotencyKey) {
-        const existing = await findPlanByIdempotencyKey(deps.db, tenant.id, options.idempotencyKey);
+      const hash = options.requestHash ?? requestHash(plan);
+      const key = options.idempotencyKey;
+      if (key) {
+        const existing = await repeat(tenant.id, key, hash);
         if (existing) return { row: existing, created: false, approvalReason: null };
       }
-      return { ...(await this.start(tenant, validation.plan, options)), created: true };
-    },
 
-    async start(
-      tenant: Tenant,
-      plan: Plan,
-      options: SubmitOptions,
-    ): Promise<{ row: PlanRow; approvalReason: string | null }> {
       const id = randomUUID();
       const workflowId = planWorkflowId(tenant.id, id);
       const timezone = plan.timezone ?? tenant.timezone;
-      const row = await insertPlan(deps.db, {
-        id,
-        tenant_id: tenant.id,
-        workflow_id: workflowId,
-        conversation_id: plan.conversation_id ?? null,
-        user_id: plan.user_id ?? null,
-        source: options.source ?? 'api',
-        intent: plan.intent,
-        context: plan.context ? JSON.stringify(plan.context) : null,
-        timezone,
-        actions: JSON.stringify(plan.actions),
-        on_failure: plan.on_failure,
-        status: 'pending',
-        current_step: null,
-        step_results: JSON.stringify(initialSteps(plan)),
-        error: null,
-        idempotency_key: options.idempotencyKey ?? null,
-        updated_at: new Date(),
-      }).catch((err: { code?: string }) => {
-        if (err.code === '23505' && options.idempotencyKey) {
-          throw new HttpError(
-            409,
-            'duplicate_submission',
-            'a plan with this Idempotency-Key is being created',
-          );
-        }
-        throw err;
-      });
       const reason = approvalReason(tenant, plan, options.approvalReason);
       const input: PlanWorkflowInput = {
         tenant_id: tenant.id,
@@ -99,46 +103,61 @@ export function createPlanService(deps: PlanServiceDeps) {
         approval_timeout_ms:
           parseOffset(plan.approval_timeout ?? tenant.settings.approval.timeout) ?? DAY_MS,
       };
+      let row: PlanRow;
       try {
-        await deps.temporal.workflow.start('planWorkflow', {
-          taskQueue: deps.taskQueue,
-          workflowId,
-          args: [input],
-          staticSummary: summaryOf(plan),
-          memo: { intent: plan.intent },
-          typedSearchAttributes: [{ key: ERRAND_TENANT, value: tenant.id }],
+        row = await insertPlan(deps.db, {
+          id,
+          tenant_id: tenant.id,
+          workflow_id: workflowId,
+          conversation_id: plan.conversation_id ?? null,
+          user_id: plan.user_id ?? null,
+          source: options.source ?? 'api',
+          intent: plan.intent,
+          context: plan.context ? JSON.stringify(plan.context) : null,
+          timezone,
+          actions: JSON.stringify(plan.actions),
+          on_failure: plan.on_failure,
+          status: SUBMITTING,
+          current_step: null,
+          step_results: JSON.stringify(initialSteps(plan)),
+          error: null,
+          idempotency_key: key ?? null,
+          request_hash: hash,
+          workflow_input: JSON.stringify(input),
+          updated_at: new Date(),
         });
       } catch (err) {
-        // An answer lost on the way back can hide a start that happened: then the plan stays.
-        const started = await deps.temporal.workflow
-          .getHandle(workflowId)
-          .describe()
-          .then(
-            () => true,
-            () => false,
-          );
-        if (!started) {
-          await deletePlan(deps.db, tenant.id, id);
-          throw new HttpError(
-            503,
-            'temporal_unavailable',
-            `the plan could not be started: ${(err as Error).message}`,
-          );
-        }
+        // A concurrent request with the same key won the insert: this is its repeat.
+        const existing =
+          key && (err as { code?: string }).code === UNIQUE_VIOLATION
+            ? await repeat(tenant.id, key, hash)
+            : undefined;
+        if (!existing) throw err;
+        return { row: existing, created: false, approvalReason: null };
       }
-      return { row, approvalReason: reason };
+      deps.afterInsert?.();
+
+      const log = options.log ?? deps.logger;
+      const started = await startPlanWorkflow(deps, workflowId, input).then(
+        () => true,
+        (err: unknown) => {
+          log.warn(
+            { err, plan_id: id, workflow_id: workflowId },
+            'plan workflow not started; the reconciler will start it',
+          );
+          return false;
+        },
+      );
+      if (started) {
+        // If this write is lost the row stays `submitting`, and the reconciler's start finds the workflow.
+        await markPlanStarted(deps.db, id).then(
+          () => (row = { ...row, status: PENDING }),
+          (err: unknown) => log.warn({ err, plan_id: id }, 'plan started but not marked pending'),
+        );
+      }
+      return { row, created: true, approvalReason: reason };
     },
   };
 }
 
 export type PlanService = ReturnType<typeof createPlanService>;
-
-function summaryOf(plan: Plan): string {
-  return plan.actions
-    .map((a) =>
-      a.type === 'schedule_reminder' && 'offset' in a.params && a.params.offset
-        ? `${a.type} ${a.params.offset}`
-        : a.type,
-    )
-    .join(' → ');
-}

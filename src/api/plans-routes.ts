@@ -3,8 +3,9 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { isUuid } from '../db/calendar-repository';
 import type { Database } from '../db/database';
-import { findPlan, listPlanEvents, listPlans } from '../db/plans-repository';
-import { HttpError, notFound } from './http-error';
+import { findPlan, listPlanEvents, listPlans, SUBMITTING } from '../db/plans-repository';
+import { notFound } from './http-error';
+import { idempotencyKeyOf } from './idempotency-key';
 import { decodeCursor, limitParam, page, parseQuery } from './pagination';
 import type { PlanService } from './plan-service';
 import { planView } from './plan-view';
@@ -24,24 +25,19 @@ const listQuery = z.strictObject({
   cursor: z.string().max(500).optional(),
 });
 
-const idempotencyKey = z.string().min(1).max(200).optional();
-
 export function plansRoutes(deps: PlansRoutesDeps): Router {
   const router = Router();
 
   router.post('/v1/plans', requireJson, async (req, res) => {
     const tenant = tenantOf(res);
-    const key = idempotencyKey.safeParse(req.header('idempotency-key'));
-    if (!key.success) {
-      throw new HttpError(400, 'invalid_request', 'bad Idempotency-Key', [
-        { path: 'idempotency-key', message: 'must be 1 to 200 characters' },
-      ]);
-    }
     const { row, created } = await deps.plans.submit(tenant, req.body, {
-      idempotencyKey: key.data,
+      idempotencyKey: idempotencyKeyOf(req),
+      log: req.log,
     });
+    // 202: saved, but its workflow's start is not confirmed yet; the reconciler will start it.
+    const status = !created ? 200 : row.status === SUBMITTING ? 202 : 201;
     res
-      .status(created ? 201 : 200)
+      .status(status)
       .location(`/v1/plans/${row.id}`)
       .json({
         plan_id: row.id,

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { buildCalendar, buildDb, buildLogger, buildPlanner, buildTemporalClient } from '../clients';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createApp } from './app';
+import { createSubmissionReconciler } from './submission-reconciler';
 
 /** Starts the API on the configured port; resolves once it listens. */
 export async function startApi(
@@ -22,7 +23,21 @@ export async function startApi(
     bodyLimit: config.ERRAND_BODY_LIMIT,
     webUiUrl: config.TEMPORAL_UI_URL,
     allowPrivateNetwork: config.ERRAND_ALLOW_PRIVATE_NETWORK,
+    startTimeoutMs: config.ERRAND_START_TIMEOUT_MS,
+    afterPlanInsert:
+      config.ERRAND_TEST_CRASH_AFTER_PLAN_INSERT === 'true'
+        ? () => process.kill(process.pid, 'SIGKILL')
+        : undefined,
   });
+  const reconciler = createSubmissionReconciler({
+    db,
+    temporal,
+    logger,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    startTimeoutMs: config.ERRAND_START_TIMEOUT_MS,
+    ageMs: config.ERRAND_RECONCILE_AGE_MS,
+    batchSize: config.ERRAND_RECONCILE_BATCH,
+  }).start(config.ERRAND_RECONCILE_INTERVAL_MS);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);
@@ -31,6 +46,7 @@ export async function startApi(
     server,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await reconciler.stop();
       await temporal.connection.close();
       await db.destroy();
     },

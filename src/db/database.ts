@@ -42,6 +42,10 @@ export interface ActionPlansTable {
   step_results: Json<unknown[]>;
   error: Json<unknown> | null;
   idempotency_key: string | null;
+  /** sha256 of the canonical request body the Idempotency-Key was first used with. */
+  request_hash: string | null;
+  /** The workflow's input, so a reconciler can start a `submitting` plan after a crash. */
+  workflow_input: Json | null;
   approvals: Json<unknown[]> | null;
   compensation: Json<unknown[]> | null;
   created_at: CreatedAt;
@@ -147,6 +151,12 @@ export interface DecisionsTable {
   outcome: string;
   reason: string | null;
   plan_id: string | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  /** The confidence the gate used: the planner's, lowered by the checks for untrusted text. */
+  effective_confidence: number | null;
+  /** The first answer (HTTP status and body), replayed for a repeated Idempotency-Key. */
+  answer: Json | null;
   created_at: CreatedAt;
 }
 

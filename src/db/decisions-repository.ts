@@ -22,6 +22,11 @@ export interface NewDecision {
   outcome: DecisionOutcome;
   reason: string | null;
   plan_id: string | null;
+  effective_confidence: number | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  /** The HTTP answer given, replayed for a repeated Idempotency-Key. */
+  answer: unknown;
 }
 
 const json = (value: unknown) =>
@@ -37,9 +42,23 @@ export async function insertDecision(db: Kysely<Database>, d: NewDecision): Prom
       usage: json(d.usage),
       warnings: JSON.stringify(d.warnings),
       actions: json(d.actions),
+      answer: json(d.answer),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+export async function findDecisionByIdempotencyKey(
+  db: Kysely<Database>,
+  tenantId: string,
+  key: string,
+): Promise<DecisionRow | undefined> {
+  return db
+    .selectFrom('decisions')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
 }
 
 export interface DecisionFilter {
@@ -87,14 +106,28 @@ export async function decisionAnalytics(db: Kysely<Database>, tenantId: string) 
       sql<string>`count(*) filter (where action_plans.status = any(${[...TERMINAL_PLAN_STATUSES]}))`.as(
         'ended',
       ),
-      sql<string>`count(*) filter (where action_plans.approvals->0->'decision'->>'outcome' = 'approved')`.as(
+    ])
+    .where('decisions.tenant_id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  // Every decision of every plan the intents started (plan-level and step-level), not just the first.
+  const approvals = await db
+    .selectFrom('decisions')
+    .innerJoin('action_plans', 'action_plans.id', 'decisions.plan_id')
+    .innerJoin(
+      sql<{
+        value: unknown;
+      }>`jsonb_array_elements(coalesce(action_plans.approvals, '[]'::jsonb))`.as('approval'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      sql<string>`count(*) filter (where approval.value->'decision'->>'outcome' = 'approved')`.as(
         'approved',
       ),
-      sql<string>`count(*) filter (where action_plans.approvals->0->'decision' is not null and action_plans.approvals->0->'decision' <> 'null'::jsonb)`.as(
+      sql<string>`count(*) filter (where jsonb_typeof(approval.value->'decision') = 'object')`.as(
         'decided',
       ),
     ])
     .where('decisions.tenant_id', '=', tenantId)
     .executeTakeFirstOrThrow();
-  return { byOutcome, totals, plans };
+  return { byOutcome, totals, plans: { ...plans, ...approvals } };
 }

@@ -25,15 +25,49 @@ export async function insertPlan(db: Kysely<Database>, row: NewPlanRow): Promise
   return db.insertInto('action_plans').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function deletePlan(
-  db: Kysely<Database>,
-  tenantId: string,
-  id: string,
-): Promise<void> {
+/** Where a plan is before its workflow writes its first transition. */
+export const SUBMITTING = 'submitting';
+export const PENDING = 'pending';
+
+/**
+ * Marks a plan whose workflow is known to exist as `pending`, unless the
+ * workflow has already moved it on (its first transition may land first).
+ */
+export async function markPlanStarted(db: Kysely<Database>, id: string): Promise<void> {
   await db
-    .deleteFrom('action_plans')
-    .where('tenant_id', '=', tenantId)
+    .updateTable('action_plans')
+    .set({ status: PENDING, updated_at: new Date() })
     .where('id', '=', id)
+    .where('status', '=', SUBMITTING)
+    .execute();
+}
+
+/** Puts a plan whose start just failed at the back of the reconciler's queue. */
+export async function touchSubmission(db: Kysely<Database>, id: string): Promise<void> {
+  await db
+    .updateTable('action_plans')
+    .set({ updated_at: new Date() })
+    .where('id', '=', id)
+    .where('status', '=', SUBMITTING)
+    .execute();
+}
+
+/**
+ * Plans of every tenant still `submitting` and untouched since `before`, the
+ * least recently tried first, so plans that keep failing cannot starve the rest.
+ */
+export async function listStaleSubmissions(
+  db: Kysely<Database>,
+  before: Date,
+  limit: number,
+): Promise<PlanRow[]> {
+  return db
+    .selectFrom('action_plans')
+    .selectAll()
+    .where('status', '=', SUBMITTING)
+    .where('updated_at', '<', before)
+    .orderBy('updated_at')
+    .limit(limit)
     .execute();
 }
 

@@ -12,8 +12,16 @@ export interface PlanOptions {
   now: Date;
   /** IANA time zone the sentence's wall-clock times are in. */
   timezone: string;
-  /** The tenant's or conversation's context (names, defaults) the planner may use. */
+  /** Whom the plan is for, as Errand knows it; the caller cannot change it. */
+  tenant?: PlannerTenant;
+  /** What the caller adds (names, defaults): data for the planner, never instructions over the tenant. */
   context?: Record<string, unknown>;
+}
+
+export interface PlannerTenant {
+  id: string;
+  name: string;
+  timezone: string;
 }
 
 /** A step in the submitted plan format (see src/plan/validate-plan.ts). */

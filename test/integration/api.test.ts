@@ -110,7 +110,7 @@ describe('POST /v1/plans', () => {
     },
   );
 
-  it('answers 503 and leaves nothing behind when Temporal refuses the start', async () => {
+  it('answers 202 submitting and keeps the plan when Temporal refuses the start', async () => {
     const app = createApp({
       db: h.db,
       temporal: new Client({ connection: h.client.connection, namespace: 'no-such-namespace' }),
@@ -131,15 +131,16 @@ describe('POST /v1/plans', () => {
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ intent: 'never starts', actions: [sms] }),
+        body: JSON.stringify({ intent: 'starts later', actions: [sms] }),
       },
     );
     server.close();
-    expect(res.status).toBe(503);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
-      'temporal_unavailable',
-    );
-    expect(await countPlans()).toBe(before);
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { plan_id: string; status: string };
+    expect(body.status).toBe('submitting');
+    // Nothing is deleted: the reconciler (with the deployment's real namespace) starts it later.
+    expect(await countPlans()).toBe(before + 1);
+    expect((await h.api('GET', `/v1/plans/${body.plan_id}`)).body.status).toBe('submitting');
   });
 
   it('returns the same plan for a repeated Idempotency-Key', async () => {
@@ -149,6 +150,59 @@ describe('POST /v1/plans', () => {
     expect(first.status).toBe(201);
     expect(second.status).toBe(200);
     expect(second.body.plan_id).toBe(first.body.plan_id);
+  });
+});
+
+describe('Idempotency-Key on POST /v1/plans', () => {
+  const withKey = (key: string) => ({ 'idempotency-key': key });
+
+  it('refuses a key reused with another body (422, naming the header), and repeats the same body', async () => {
+    const key = `bound-${Date.now()}`;
+    const first = await h.api(
+      'POST',
+      '/v1/plans',
+      { intent: 'bound', actions: [sms] },
+      withKey(key),
+    );
+    expect(first.status).toBe(201);
+    const other = await h.api(
+      'POST',
+      '/v1/plans',
+      { intent: 'something else', actions: [sms] },
+      withKey(key),
+    );
+    expect(other.status).toBe(422);
+    expect(other.body.error).toMatchObject({
+      code: 'idempotency_key_reused',
+      details: [{ path: 'idempotency-key', message: expect.stringContaining('another body') }],
+    });
+    // The same plan with its keys in another order is the same body.
+    const same = await h.api(
+      'POST',
+      '/v1/plans',
+      { actions: [sms], intent: 'bound' },
+      withKey(key),
+    );
+    expect(same.status).toBe(200);
+    expect(same.body.plan_id).toBe(first.body.plan_id);
+  });
+
+  it('creates one plan for concurrent requests with the same key', async () => {
+    const key = `race-${Date.now()}`;
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        h.api('POST', '/v1/plans', { intent: 'race', actions: [sms] }, withKey(key)),
+      ),
+    );
+    expect(new Set(answers.map((a) => a.body.plan_id)).size).toBe(1);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    const rows = await h.db
+      .selectFrom('action_plans')
+      .select('id')
+      .where('tenant_id', '=', h.tenant.id)
+      .where('idempotency_key', '=', key)
+      .execute();
+    expect(rows).toHaveLength(1);
   });
 });
 

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertDecision } from '../../src/db/decisions-repository';
 import { ensureTenant } from '../../src/tenants/tenants-repository';
 import type { PlanState } from '../../src/workflows/definitions';
 import { eventually, startHarness, type Harness } from '../support/harness';
@@ -132,6 +134,85 @@ describe('POST /v1/intents', () => {
   });
 });
 
+describe('Idempotency-Key on POST /v1/intents', () => {
+  it('answers a repeat with the first decision, never a second plan, and refuses the key for another body', async () => {
+    const tenant = await tenantWith({});
+    const headers = { ...tenant, 'idempotency-key': `intent-${Date.now()}` };
+    const text = 'text +14155550123 that I am running late';
+    const first = await h.api('POST', '/v1/intents', { text }, headers);
+    expect(first.status).toBe(201);
+    const second = await h.api('POST', '/v1/intents', { text, source: 'api' }, headers);
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({
+      decision_id: first.body.decision_id,
+      plan_id: first.body.plan_id,
+      outcome: 'executed',
+    });
+    expect(await plansOf(tenant)).toHaveLength(1);
+    expect((await h.api('GET', '/v1/decisions', undefined, tenant)).body.data).toHaveLength(1);
+
+    const other = await h.api('POST', '/v1/intents', { text: `${text} again` }, headers);
+    expect(other.status).toBe(422);
+    expect(other.body.error).toMatchObject({
+      code: 'idempotency_key_reused',
+      details: [{ path: 'idempotency-key' }],
+    });
+    expect(await plansOf(tenant)).toHaveLength(1);
+  });
+
+  it('repeats a refusal as the same refusal with the same decision', async () => {
+    const tenant = await tenantWith({});
+    const headers = { ...tenant, 'idempotency-key': `refused-${Date.now()}` };
+    const first = await h.api('POST', '/v1/intents', { text: 'wire money to Bob' }, headers);
+    const second = await h.api('POST', '/v1/intents', { text: 'wire money to Bob' }, headers);
+    expect(first.status).toBe(422);
+    expect(second.status).toBe(422);
+    expect(second.body.error).toEqual(
+      expect.objectContaining({ code: first.body.error.code, message: first.body.error.message }),
+    );
+    expect(second.headers.get('x-errand-decision')).toBe(first.headers.get('x-errand-decision'));
+    expect((await h.api('GET', '/v1/decisions', undefined, tenant)).body.data).toHaveLength(1);
+  });
+});
+
+describe('a submission that fails inside Errand', () => {
+  it('answers 500 with a request id and logs a generic reason, not the driver’s message', async () => {
+    const tenant = await tenantWith({});
+    const id = tenant['x-errand-tenant'];
+    const secret = 'connection to server at "10.1.2.3", port 5432 failed: password authentication';
+    await sql`create or replace function errand_test_refuse_plan() returns trigger language plpgsql
+      as $$ begin raise exception '${sql.raw(secret.replace(/'/g, "''"))}'; end $$`.execute(h.db);
+    const trigger = sql.raw(`errand_test_refuse_${id.replace(/-/g, '_')}`);
+    await sql`create trigger ${trigger} before insert on action_plans for each row
+      when (new.tenant_id = ${sql.lit(id)}) execute function errand_test_refuse_plan()`.execute(
+      h.db,
+    );
+    try {
+      const res = await h.api(
+        'POST',
+        '/v1/intents',
+        { text: 'text +14155550123 that the database fails' },
+        { ...tenant, 'x-request-id': `req-${id}` },
+      );
+      expect(res.status).toBe(500);
+      expect(res.body.error).toEqual({
+        code: 'internal',
+        message: 'internal error',
+        details: [],
+        request_id: `req-${id}`,
+      });
+      const decision = (await h.api('GET', '/v1/decisions?outcome=failed', undefined, tenant)).body
+        .data[0];
+      expect(decision.reason).toBe(
+        `the plan could not be submitted (internal error, request req-${id})`,
+      );
+      expect(JSON.stringify(decision)).not.toMatch(/password|10\.1\.2\.3/);
+    } finally {
+      await sql`drop trigger ${trigger} on action_plans`.execute(h.db);
+    }
+  });
+});
+
 describe('GET /v1/analytics', () => {
   it('counts decisions by outcome and planner, with approval and success rates', async () => {
     const tenant = await tenantWith({ auto_execute_threshold: 0.99 });
@@ -167,6 +248,60 @@ describe('GET /v1/analytics', () => {
       plan_success_rate: 1,
     });
     expect(res.body.mean_confidence).toBeGreaterThan(0);
+  });
+});
+
+describe('GET /v1/analytics approval rate', () => {
+  it('counts every approval decision of a plan, not only its first', async () => {
+    const tenant = await tenantWith({});
+    const text = { type: 'send_sms', params: { to: ['+14155550123'], message: 'one' } };
+    const created = await h.api(
+      'POST',
+      '/v1/plans',
+      {
+        intent: 'two gates',
+        require_approval: true,
+        actions: [text, { ...text, approval: 'required' }],
+      },
+      tenant,
+    );
+    const planId = created.body.plan_id;
+    const awaiting = (n: number) =>
+      eventually(async () => {
+        const p = (await h.api('GET', `/v1/plans/${planId}`, undefined, tenant)).body;
+        return p.status === 'awaiting_approval' && p.approvals.length === n ? true : undefined;
+      });
+    await awaiting(1);
+    expect((await h.api('POST', `/v1/plans/${planId}/approve`, {}, tenant)).status).toBe(200);
+    await awaiting(2);
+    const rejected = await h.api('POST', `/v1/plans/${planId}/reject`, { reason: 'no' }, tenant);
+    expect(rejected.status).toBe(200);
+    await h.client.workflow.getHandle(created.body.workflow_id).result();
+    // The decision an intent would have logged for this plan.
+    await insertDecision(h.db, {
+      id: crypto.randomUUID(),
+      tenant_id: tenant['x-errand-tenant'],
+      source: 'api',
+      text: 'two gates',
+      planner: 'rules',
+      model: null,
+      prompt: null,
+      response: null,
+      usage: null,
+      confidence: 0.5,
+      reasoning: null,
+      warnings: [],
+      actions: null,
+      outcome: 'awaiting_approval',
+      reason: null,
+      plan_id: planId,
+      effective_confidence: 0.5,
+      idempotency_key: null,
+      request_hash: null,
+      answer: null,
+    });
+    const res = await h.api('GET', '/v1/analytics', undefined, tenant);
+    expect(res.body.approval_rate).toBe(0.5);
   });
 });
 
