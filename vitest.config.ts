@@ -3,6 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // The integration files mostly wait (timers, reminders, an outage) rather than compute,
+    // so more of them run at once than the machine has cores.
+    maxWorkers: 4,
+    minWorkers: 1,
     projects: [
       {
         test: {

@@ -159,7 +159,6 @@ async function footprint() {
       (select count(*) from outbox where tenant_id = ${t}) as outbox,
       (select count(*) from reminders where tenant_id = ${t}) as reminders,
       (select count(*) from decisions where tenant_id = ${t}) as decisions,
-      (select count(*) from tenants) as tenants,
       (select settings::text from tenants where id = ${t}) as settings
   `.execute(h.db);
   return rows[0];

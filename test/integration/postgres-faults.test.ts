@@ -32,6 +32,8 @@ beforeAll(async () => {
     ERRAND_DEFAULT_TENANT: h.tenant.id,
     ERRAND_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
     DATABASE_POOL_SIZE: '10',
+    // Its plans all start at once; leave other files' plans to their own reconcilers.
+    ERRAND_RECONCILE_INTERVAL_MS: '3600000',
     PORT: String(port),
   };
   apiUrl = `http://127.0.0.1:${port}`;
