@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import { isPermanentPostgresError, sqlStateOf } from '../db/postgres-errors';
 import {
   recordPlanEnding,
@@ -63,8 +64,10 @@ async function refusalsNamed(kind: string, write: () => Promise<boolean>): Promi
     found = await write();
   } catch (err) {
     if (!isPermanentPostgresError(err)) throw err;
+    // The driver's own words go to the worker's log, not into the plan a client reads.
+    log.warn('Postgres refused an audit write', { kind, error: (err as Error).message });
     throw new AuditWriteRefusedError(
-      `Postgres refused to record ${kind} (SQLSTATE ${sqlStateOf(err)}): ${(err as Error).message}`,
+      `Postgres refused to record ${kind} (SQLSTATE ${sqlStateOf(err)})`,
     );
   }
   // The API writes the row before it starts the workflow, so a missing row was deleted: final.
