@@ -3,7 +3,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import OpenAI from 'openai';
 import type { ActivityDeps } from './activities/deps';
-import type { Config } from './config';
+import type { Config, ConnectedConfig } from './config';
 import { createDb } from './db/create-db';
 import type { Database } from './db/database';
 import { createOpenAIPlanner } from './planner/openai-planner';
@@ -17,7 +17,7 @@ import { createPostgresCalendar } from './providers/postgres-calendar';
  * The one place that builds clients from configuration: Postgres, Temporal and
  * the providers. Composition roots (worker, API server, CLI) call these.
  */
-export function buildDb(config: Config): Kysely<Database> {
+export function buildDb(config: ConnectedConfig): Kysely<Database> {
   return createDb({ url: config.DATABASE_URL });
 }
 

@@ -5,6 +5,7 @@ import { freeSlots } from './activities/free-slots';
 import { startApi } from './api/server';
 import { buildCalendar, buildDb, installWorkerRuntime } from './clients';
 import { ConfigError, loadConfig } from './config';
+import { openDatabaseServer } from './db/database-server';
 import { ensureDatabase, migrateToLatest } from './db/migrate';
 import type { CalendarProvider } from './providers/calendar-provider';
 import {
@@ -18,12 +19,14 @@ import { startWorker } from './worker';
 
 /**
  * `npm start`: Errand on its built-in defaults — a Temporal dev server on a
- * database file with the Web UI, migrated Postgres, the worker and the API in
- * one process.
+ * database file with the Web UI, migrated Postgres (the embedded one unless
+ * DATABASE_URL names another), the worker and the API in one process.
  */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  installWorkerRuntime(config);
+  const loaded = loadConfig(process.env);
+  installWorkerRuntime(loaded);
+  const database = await openDatabaseServer({ url: loaded.DATABASE_URL, log: console.log });
+  const config = { ...loaded, DATABASE_URL: database.url };
   await ensureDatabase(config.DATABASE_URL);
   const db = buildDb(config);
   await migrateToLatest(db);
@@ -49,13 +52,14 @@ async function main(): Promise<void> {
   }
 
   const worker = await startWorker(config, db);
-  const api = await startApi(config);
+  const api = await startApi(config, database.kind);
 
   const base = `http://${config.HOST}:${config.PORT}`;
   console.log(`
 Errand is running.
   API:             ${base}
   Temporal Web UI: ${config.TEMPORAL_UI_URL}
+  Postgres:        ${database.url} (${database.kind})
   Tenant:          ${config.ERRAND_DEFAULT_TENANT}
 
 Try a plan (book a demo, email the join link, remind an hour before):
@@ -71,6 +75,7 @@ Then follow it:
     await api.close();
     await db.destroy();
     await server?.stop();
+    await database.stop();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());

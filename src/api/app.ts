@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Database } from '../db/database';
+import type { DatabaseKind } from '../db/database-server';
 import type { Planner } from '../planner/planner';
 import type { CalendarProvider } from '../providers/calendar-provider';
 import { calendarRoutes } from './calendar-routes';
@@ -31,6 +32,8 @@ export interface AppDeps {
   bodyLimit: string;
   /** Base address of the Temporal Web UI, for links to runs. */
   webUiUrl: string;
+  /** Reported by /healthz: whether Errand started its own Postgres. */
+  databaseKind: DatabaseKind;
 }
 
 /** Builds the Express app; the caller owns every client in `deps`. */
@@ -48,7 +51,12 @@ export function createApp(deps: AppDeps): express.Express {
     ]);
     const [database, temporal] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
     const ok = database === 'ok' && temporal === 'ok';
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, temporal });
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'degraded',
+      database,
+      database_kind: deps.databaseKind,
+      temporal,
+    });
   });
 
   const webUiLink = (workflowId: string) =>
