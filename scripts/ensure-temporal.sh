@@ -46,6 +46,7 @@ echo "Building the Temporal CLI $VERSION into $CACHE_DIR (once, about two minute
 # Built beside the cache and moved in, so an interrupted build is never taken for a finished one.
 build_dir="$(mktemp -d "$CACHE_DIR.build.XXXXXX")"
 trap 'rm -rf "$build_dir"' EXIT
-GOBIN="$build_dir" go install "github.com/temporalio/cli/cmd/temporal@$VERSION" >&2
+# -v names each package as it is compiled: scripts/setup.sh counts them to show progress.
+GOBIN="$build_dir" go install -v "github.com/temporalio/cli/cmd/temporal@$VERSION" >&2
 mv "$build_dir/temporal" "$CACHE_DIR/temporal"
 echo "$CACHE_DIR/temporal"

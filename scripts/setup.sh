@@ -47,7 +47,7 @@ if [ -n "$cli_pid" ]; then
   last=$SECONDS
   while kill -0 "$cli_pid" 2>/dev/null; do
     if [ $((SECONDS - last)) -ge 20 ]; then
-      say "  still building the Temporal CLI..."
+      say "  still building the Temporal CLI: $(grep -Evc '^(go: |Building |Another )' "$build_log" || true) Go packages compiled so far..."
       last=$SECONDS
     fi
     sleep 1

@@ -55,7 +55,8 @@ export async function startWorker(config: Config, db: Kysely<Database>) {
   return {
     running,
     stop: async () => {
-      worker.shutdown();
+      // The SDK's own SIGINT/SIGTERM handler may have begun the shutdown already.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
     },
   };
