@@ -28,7 +28,7 @@ cli_pid=
 if $cli_needed; then
   mkdir -p .errand
   build_log=.errand/temporal-build.log
-  say "Building the Temporal CLI (first run only, about 2 minutes on 2 cores; log in $build_log)..."
+  say "Building the Temporal CLI (first run only: 2 to 5 minutes on 2 cores, longer when they are busy; log in $build_log)..."
   say "  Already have a temporal binary? Stop here and set ERRAND_TEMPORAL_CLI=/path/to/temporal."
   bash scripts/ensure-temporal.sh >/dev/null 2>"$build_log" &
   cli_pid=$!
@@ -47,7 +47,7 @@ if [ -n "$cli_pid" ]; then
   last=$SECONDS
   while kill -0 "$cli_pid" 2>/dev/null; do
     if [ $((SECONDS - last)) -ge 20 ]; then
-      say "  still building the Temporal CLI: $(grep -Evc '^(go: |Building |Another )' "$build_log" || true) Go packages compiled so far..."
+      say "  still building the Temporal CLI: $(grep -Evc '^(go: |Building |Another )' "$build_log" || true) of about 1,300 Go packages compiled..."
       last=$SECONDS
     fi
     sleep 1

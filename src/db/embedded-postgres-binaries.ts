@@ -95,7 +95,11 @@ function runs(binary: string, account: Account): boolean {
   return spawnSync(binary, ['--version'], account).status === 0;
 }
 
-async function hydrateSymlinks(nativeDir: string): Promise<void> {
+/**
+ * Makes the links listed in `<nativeDir>/pg-symlinks.json` (paths relative to the
+ * package) that are missing, as the package's own postinstall script would.
+ */
+export async function hydrateSymlinks(nativeDir: string): Promise<void> {
   const listed = await readFile(path.join(nativeDir, 'pg-symlinks.json'), 'utf8').catch(() => '[]');
   const links = JSON.parse(listed) as { source: string; target: string }[];
   const packageDir = path.dirname(nativeDir);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabaseServer } from '../../src/db/database-server';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -132,5 +133,16 @@ describe('embedded Postgres', () => {
     const second = await start(dataDir);
     expect(second.pid).not.toBe(first.pid);
     expect(await query(second, 'select note from kept')).toEqual([{ note: 'committed' }]);
+  });
+
+  it('is what Errand uses when DATABASE_URL is unset: openDatabaseServer starts it and stops it', async () => {
+    const dataDir = newDataDir();
+    const database = await openDatabaseServer({ dataDir });
+    expect(database.kind).toBe('embedded');
+    expect(database.url).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/errand$/);
+    const { pid } = JSON.parse(readFileSync(`${dataDir}.json`, 'utf8')) as { pid: number };
+    expect(isAlive(pid)).toBe(true);
+    await database.stop();
+    expect(isAlive(pid)).toBe(false);
   });
 });
