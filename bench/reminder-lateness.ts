@@ -84,6 +84,7 @@ async function main() {
     taskQueue: errandQueue,
     logger: pino({ level: 'silent' }),
     defaultTenant: tenant.id,
+    databaseKind: 'external',
     bodyLimit: '64kb',
     webUiUrl: 'http://localhost:8233',
   });

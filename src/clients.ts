@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import OpenAI from 'openai';
 import { pino, type Logger } from 'pino';
 import type { ActivityDeps } from './activities/deps';
-import type { Config } from './config';
+import type { Config, ConnectedConfig } from './config';
 import { createDb } from './db/create-db';
 import type { Database } from './db/database';
 import { createOutboundHttp, type OutboundHttp } from './net/outbound-http';
@@ -20,7 +20,7 @@ import { createPostgresCalendar } from './providers/postgres-calendar';
  * The one place that builds clients from configuration: Postgres, Temporal and
  * the providers. Composition roots (worker, API server, CLI) call these.
  */
-export function buildDb(config: Config, logger: Logger): Kysely<Database> {
+export function buildDb(config: ConnectedConfig, logger: Logger): Kysely<Database> {
   return createDb({
     url: config.DATABASE_URL,
     maxConnections: config.DATABASE_POOL_SIZE,

@@ -3,10 +3,11 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65535);
 
 const configSchema = z.object({
+  /** Unset: Errand starts its embedded Postgres (data in .errand/postgres) and uses that. */
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-    .default('postgres://postgres@127.0.0.1:5432/errand'),
+    .optional(),
   /** Connections per process pool; the worker runs as many activities at once. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
@@ -48,6 +49,9 @@ const configSchema = z.object({
 
 /** Errand's configuration, read once at start by a composition root. */
 export type Config = Readonly<z.output<typeof configSchema>>;
+
+/** Configuration once the composition root knows which Postgres it uses (see openDatabaseServer). */
+export type ConnectedConfig = Config & { readonly DATABASE_URL: string };
 
 /** Thrown when configuration is bad; its message lists every bad variable. */
 export class ConfigError extends Error {

@@ -5,27 +5,27 @@ import { freeSlots } from './activities/free-slots';
 import { startApi } from './api/server';
 import { buildCalendar, buildDb, buildLogger, installWorkerRuntime } from './clients';
 import { ConfigError, loadConfig } from './config';
+import { openDatabaseServer } from './db/database-server';
 import { ensureDatabase, migrateToLatest } from './db/migrate';
 import type { CalendarProvider } from './providers/calendar-provider';
-import {
-  startDevServer,
-  temporalAnswers,
-  temporalCliPath,
-  type DevServer,
-} from './temporal/dev-server';
+import { startDevServer, temporalAnswers, temporalCliPath } from './temporal/dev-server';
 import { ensureTenant, type Tenant } from './tenants/tenants-repository';
 import { startWorker } from './worker';
 
 /**
  * `npm start`: Errand on its built-in defaults — a Temporal dev server on a
- * database file with the Web UI, migrated Postgres, the worker and the API in
- * one process.
+ * database file with the Web UI, migrated Postgres (the embedded one unless
+ * DATABASE_URL names another), the worker and the API in one process.
  */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  installWorkerRuntime(config);
+  const loaded = loadConfig(process.env);
+  installWorkerRuntime(loaded);
+  const database = await openDatabaseServer({ url: loaded.DATABASE_URL, log: console.log });
+  stops.push(() => database.stop());
+  const config = { ...loaded, DATABASE_URL: database.url };
   await ensureDatabase(config.DATABASE_URL);
   const db = buildDb(config, buildLogger(config));
+  stops.push(() => db.destroy());
   await migrateToLatest(db);
   const tenant = await ensureTenant(db, {
     id: config.ERRAND_DEFAULT_TENANT,
@@ -33,29 +33,32 @@ async function main(): Promise<void> {
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   });
 
-  let server: DevServer | null = null;
   const external = process.env.TEMPORAL_ADDRESS !== undefined;
   if (!external && !(await temporalAnswers(config.TEMPORAL_ADDRESS))) {
     const dataDir = fileURLToPath(new URL('../.errand', import.meta.url));
     mkdirSync(dataDir, { recursive: true });
     console.log('Starting the Temporal dev server...');
-    server = await startDevServer({
+    const server = await startDevServer({
       executable: temporalCliPath(),
       port: Number(config.TEMPORAL_ADDRESS.split(':').pop()),
       uiPort: Number(new URL(config.TEMPORAL_UI_URL).port || 8233),
       dbFile: `${dataDir}/temporal.db`,
       namespace: config.TEMPORAL_NAMESPACE,
     });
+    stops.push(() => server.stop());
   }
 
   const worker = await startWorker(config, db);
-  const api = await startApi(config);
+  stops.push(() => worker.stop());
+  const api = await startApi(config, database.kind);
+  stops.push(() => api.close());
 
   const base = `http://${config.HOST}:${config.PORT}`;
   console.log(`
 Errand is running.
   API:             ${base}
   Temporal Web UI: ${config.TEMPORAL_UI_URL}
+  Postgres:        ${database.url} (${database.kind})
   Tenant:          ${config.ERRAND_DEFAULT_TENANT}
 
 Try a plan (book a demo, email the join link, remind an hour before):
@@ -66,21 +69,31 @@ Then follow it:
   curl -s ${base}/v1/outbox
 `);
 
-  const shutdown = async () => {
-    await worker.stop();
-    await api.close();
-    await db.destroy();
-    await server?.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
   await worker.running;
+}
+
+/** What has been started so far, stopped in reverse order: the API first, the database last. */
+const stops: (() => Promise<void>)[] = [];
+let stopping = false;
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  for (const stop of stops.reverse()) {
+    await stop().catch((err: unknown) => console.error(err));
+  }
+  process.exit(code);
+}
+
+// Listened for from the first line, so a signal during start-up still stops what has started,
+// and for good (not once), so a second signal (npm and tsx pass Ctrl-C on) cannot cut the shutdown short.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => void shutdown(0));
 }
 
 main().catch((err: unknown) => {
   console.error(err instanceof ConfigError ? err.message : err);
-  process.exit(1);
+  void shutdown(1);
 });
 
 /**

@@ -13,6 +13,7 @@ import {
 } from './clients';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { Database } from './db/database';
+import { openDatabaseServer } from './db/database-server';
 
 export interface ErrandWorkerConfig {
   connection: NativeConnection;
@@ -63,22 +64,27 @@ export async function startWorker(config: Config, db: Kysely<Database>) {
   return {
     running,
     stop: async () => {
-      worker.shutdown();
+      // The SDK's own SIGINT/SIGTERM handler may have begun the shutdown already.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
     },
   };
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  installWorkerRuntime(config);
+  const loaded = loadConfig(process.env);
+  installWorkerRuntime(loaded);
+  const database = await openDatabaseServer({ url: loaded.DATABASE_URL, log: console.log });
+  const config = { ...loaded, DATABASE_URL: database.url };
   const db = buildDb(config, buildLogger(config));
   try {
+    // The worker stops itself on SIGINT and SIGTERM (the SDK's default), which ends `running`.
     await (
       await startWorker(config, db)
     ).running;
   } finally {
     await db.destroy();
+    await database.stop();
   }
 }
 

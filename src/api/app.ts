@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Database } from '../db/database';
+import type { DatabaseKind } from '../db/database-server';
 import type { Planner } from '../planner/planner';
 import { createRulesPlanner } from '../planner/rules-planner';
 import type { CalendarProvider } from '../providers/calendar-provider';
@@ -41,6 +42,8 @@ export interface AppDeps {
   startTimeoutMs?: number;
   /** Test-only: runs right after a plan's row is written, before its workflow starts. */
   afterPlanInsert?: () => void;
+  /** Reported by /healthz: whether Errand started its own Postgres. */
+  databaseKind: DatabaseKind;
 }
 
 const HEALTH_CHECK_MS = 2_000;
@@ -69,7 +72,12 @@ export function createApp(deps: AppDeps): express.Express {
     ]);
     const [database, temporal] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
     const ok = database === 'ok' && temporal === 'ok';
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, temporal });
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'degraded',
+      database,
+      database_kind: deps.databaseKind,
+      temporal,
+    });
   });
 
   const webUiLink = (workflowId: string) =>

@@ -1,13 +1,15 @@
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { buildCalendar, buildDb, buildLogger, buildPlanner, buildTemporalClient } from '../clients';
-import { ConfigError, loadConfig, type Config } from '../config';
+import { ConfigError, loadConfig, type ConnectedConfig } from '../config';
+import { openDatabaseServer, type DatabaseKind } from '../db/database-server';
 import { createApp } from './app';
 import { createSubmissionReconciler } from './submission-reconciler';
 
 /** Starts the API on the configured port; resolves once it listens. */
 export async function startApi(
-  config: Config,
+  config: ConnectedConfig,
+  databaseKind: DatabaseKind,
 ): Promise<{ server: Server; close: () => Promise<void> }> {
   const logger = buildLogger(config);
   const db = buildDb(config, logger);
@@ -28,6 +30,7 @@ export async function startApi(
       config.ERRAND_TEST_CRASH_AFTER_PLAN_INSERT === 'true'
         ? () => process.kill(process.pid, 'SIGKILL')
         : undefined,
+    databaseKind,
   });
   const reconciler = createSubmissionReconciler({
     db,
@@ -53,16 +56,24 @@ export async function startApi(
   };
 }
 
+async function main(): Promise<void> {
+  const loaded = loadConfig(process.env);
+  const database = await openDatabaseServer({ url: loaded.DATABASE_URL, log: console.log });
+  const config = { ...loaded, DATABASE_URL: database.url };
+  const api = await startApi(config, database.kind);
+  console.log(`Errand API on http://${config.HOST}:${config.PORT}`);
+  const shutdown = async () => {
+    await api.close();
+    await database.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  Promise.resolve()
-    .then(() => loadConfig(process.env))
-    .then(async (config) => {
-      await startApi(config);
-      return config;
-    })
-    .then((config) => console.log(`Errand API on http://${config.HOST}:${config.PORT}`))
-    .catch((err: unknown) => {
-      console.error(err instanceof ConfigError ? err.message : err);
-      process.exit(1);
-    });
+  main().catch((err: unknown) => {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  });
 }

@@ -1,11 +1,15 @@
 import { buildDb, buildLogger } from '../clients';
 import { ConfigError, loadConfig } from '../config';
 import { ensureTenant } from '../tenants/tenants-repository';
-import { migrateToLatest } from './migrate';
+import { openDatabaseServer } from './database-server';
+import { ensureDatabase, migrateToLatest } from './migrate';
 
-/** `npm run migrate`: migrates DATABASE_URL and makes sure the default tenant exists. */
+/** `npm run migrate`: migrates DATABASE_URL (or the embedded Postgres) and makes sure the default tenant exists. */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const loaded = loadConfig(process.env);
+  const database = await openDatabaseServer({ url: loaded.DATABASE_URL, log: console.log });
+  const config = { ...loaded, DATABASE_URL: database.url };
+  if (database.kind === 'embedded') await ensureDatabase(config.DATABASE_URL);
   const db = buildDb(config, buildLogger(config));
   try {
     const { results } = await migrateToLatest(db);
@@ -13,6 +17,7 @@ async function main(): Promise<void> {
     await ensureTenant(db, { id: config.ERRAND_DEFAULT_TENANT });
   } finally {
     await db.destroy();
+    await database.stop();
   }
 }
 

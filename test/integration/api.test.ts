@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { Client } from '@temporalio/client';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/api/app';
 import { createRulesPlanner } from '../../src/planner/rules-planner';
 import { createPostgresCalendar } from '../../src/providers/postgres-calendar';
@@ -121,6 +121,7 @@ describe('POST /v1/plans', () => {
       defaultTenant: h.tenant.id,
       bodyLimit: '64kb',
       webUiUrl: 'http://localhost:8233',
+      databaseKind: inject('databaseKind'),
     });
     const server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -282,9 +283,15 @@ describe('reference endpoints', () => {
     });
   });
 
-  it('reports health of Postgres and Temporal', async () => {
+  it('reports health of Postgres and Temporal, and which Postgres it is', async () => {
     const res = await h.api('GET', '/healthz');
-    expect(res.body).toEqual({ status: 'ok', database: 'ok', temporal: 'ok' });
+    expect(res.body).toEqual({
+      status: 'ok',
+      database: 'ok',
+      // The run's own server unless ERRAND_TEST_DATABASE_URL names one.
+      database_kind: process.env.ERRAND_TEST_DATABASE_URL ? 'external' : 'embedded',
+      temporal: 'ok',
+    });
   });
 
   it('answers an unknown route with the error shape', async () => {

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/api/app';
 import { startPlanWorkflow } from '../../src/api/start-plan-workflow';
 import { createSubmissionReconciler } from '../../src/api/submission-reconciler';
@@ -74,6 +74,7 @@ async function apiWithTemporalDown(options: { retries: boolean }) {
     bodyLimit: '64kb',
     webUiUrl: 'http://localhost:8233',
     startTimeoutMs: 1_000,
+    databaseKind: inject('databaseKind'),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

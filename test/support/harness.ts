@@ -122,6 +122,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bodyLimit: '64kb',
     webUiUrl: 'http://localhost:8233',
     allowPrivateNetwork,
+    databaseKind: inject('databaseKind'),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

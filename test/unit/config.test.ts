@@ -10,6 +10,11 @@ describe('loadConfig', () => {
     });
   });
 
+  it('leaves DATABASE_URL unset when it is not given, so Errand starts its embedded Postgres', () => {
+    expect(loadConfig({}).DATABASE_URL).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x' }).DATABASE_URL).toBe('postgres://db/x');
+  });
+
   it('lists every bad variable in one message', () => {
     const load = () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
     expect(load).toThrow(ConfigError);
