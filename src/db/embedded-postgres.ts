@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -50,8 +51,9 @@ interface State {
 export async function startEmbeddedPostgres(
   config: EmbeddedPostgresConfig,
 ): Promise<EmbeddedPostgres> {
-  const dataDir = path.resolve(config.dataDir);
   const log = config.log ?? (() => undefined);
+  const account = serverAccount();
+  const dataDir = reachableDataDir(path.resolve(config.dataDir), account, log);
   const files = { state: `${dataDir}.json`, log: `${dataDir}.log` };
   const state = await readState(files.state);
 
@@ -68,7 +70,6 @@ export async function startEmbeddedPostgres(
     return handle(running.port, running.pid, owned, null, files.state);
   }
 
-  const account = serverAccount();
   const bin = await postgresBinaries(account);
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log(`Initialising PostgreSQL in ${dataDir} (first run only, a few seconds)...`);
@@ -88,6 +89,33 @@ export async function startEmbeddedPostgres(
   await writeState(files.state, { port, pid: child.pid!, owner: process.pid });
   log(`PostgreSQL ready on 127.0.0.1:${port} (data in ${dataDir}).`);
   return handle(port, child.pid!, true, child, files.state);
+}
+
+/**
+ * Where the cluster's data lives. As root, Postgres runs as the user postgres,
+ * which cannot reach a project cloned under a private home (/root): then the
+ * data lives under /var/lib/errand instead, in a folder named after the
+ * project's own path, so each clone keeps its own cluster across restarts.
+ */
+function reachableDataDir(
+  dataDir: string,
+  account: Account | null,
+  log: (line: string) => void,
+): string {
+  const parent = path.dirname(dataDir);
+  mkdirSync(parent, { recursive: true });
+  if (!account || reaches(parent, account)) return dataDir;
+  const key = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  const elsewhere = path.join(ELSEWHERE_ROOT, key, path.basename(dataDir));
+  mkdirSync(path.dirname(elsewhere), { recursive: true, mode: 0o755 });
+  log(`The user postgres cannot reach ${parent}; the cluster's data lives in ${elsewhere}.`);
+  return elsewhere;
+}
+
+const ELSEWHERE_ROOT = '/var/lib/errand';
+
+function reaches(dir: string, account: Account): boolean {
+  return spawnSync('test', ['-x', dir, '-a', '-r', dir], account).status === 0;
 }
 
 function handle(

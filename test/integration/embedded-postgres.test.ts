@@ -135,6 +135,24 @@ describe('embedded Postgres', () => {
     expect(await query(second, 'select note from kept')).toEqual([{ note: 'committed' }]);
   });
 
+  it.runIf(process.getuid?.() === 0)(
+    'keeps its data where the user postgres can reach it when the project folder is private (a clone under /root)',
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'errand-private-'));
+      chmodSync(dir, 0o700);
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      const server = await start(path.join(dir, 'postgres'));
+      const [{ data_directory }] = await query(server, 'show data_directory');
+      expect(String(data_directory)).toMatch(/^\/var\/lib\/errand\/[0-9a-f]{16}\/postgres$/);
+      cleanups.push(() =>
+        rmSync(path.dirname(String(data_directory)), { recursive: true, force: true }),
+      );
+      await server.stop();
+      const again = await start(path.join(dir, 'postgres'));
+      expect((await query(again, 'show data_directory'))[0].data_directory).toBe(data_directory);
+    },
+  );
+
   it('is what Errand uses when DATABASE_URL is unset: openDatabaseServer starts it and stops it', async () => {
     const dataDir = newDataDir();
     const database = await openDatabaseServer({ dataDir });
