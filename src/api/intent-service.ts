@@ -164,8 +164,9 @@ export function createIntentService(deps: IntentServiceDeps) {
           {
             source: req.source,
             approvalReason: approval,
-            // The plan is keyed by the intent's key, so concurrent repeats create one plan.
-            idempotencyKey: key ? `intent:${key}` : undefined,
+            // The plan is keyed by the intent's key, so concurrent repeats create one plan. A
+            // newline cannot stand in a header, so no key a client sends to /v1/plans meets it.
+            idempotencyKey: key ? `intent\n${key}` : undefined,
             requestHash: hash,
             log: call.log,
           },

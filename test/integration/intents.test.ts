@@ -160,6 +160,31 @@ describe('Idempotency-Key on POST /v1/intents', () => {
     expect(await plansOf(tenant)).toHaveLength(1);
   });
 
+  it('keeps the keys of intents apart from the keys clients give /v1/plans', async () => {
+    const tenant = await tenantWith({});
+    const key = `shared-${Date.now()}`;
+    const text = 'text +14155550123 that I am running late';
+    const intent = await h.api(
+      'POST',
+      '/v1/intents',
+      { text },
+      { ...tenant, 'idempotency-key': key },
+    );
+    expect(intent.status).toBe(201);
+    const plan = await h.api(
+      'POST',
+      '/v1/plans',
+      {
+        intent: 'mine',
+        actions: [{ type: 'send_sms', params: { to: ['+14155550123'], message: 'hi' } }],
+      },
+      { ...tenant, 'idempotency-key': `intent:${key}` },
+    );
+    expect(plan.status).toBe(201);
+    expect(plan.body.plan_id).not.toBe(intent.body.plan_id);
+    expect(await plansOf(tenant)).toHaveLength(2);
+  });
+
   it('repeats a refusal as the same refusal with the same decision', async () => {
     const tenant = await tenantWith({});
     const headers = { ...tenant, 'idempotency-key': `refused-${Date.now()}` };
