@@ -2,7 +2,8 @@ import { log } from '@temporalio/activity';
 import { Webhook } from 'standardwebhooks';
 import type { OutboundHttp } from '../net/outbound-http';
 import { OutboundRequestError } from '../net/outbound-request-error';
-import { storableAnswer, storableText } from '../net/storable-text';
+import { storableAnswer } from '../net/storable-answer';
+import { postgresSafeText } from '../plan/postgres-safe';
 import { AutomationRejectedError, WebhookRefusedError } from './errors';
 
 /** How much of a failed answer's body the worker log keeps. */
@@ -49,7 +50,7 @@ export async function postWebhook(
     });
   } catch (error) {
     if (!(error instanceof OutboundRequestError)) throw error;
-    const reason = storableText(error.message);
+    const reason = postgresSafeText(error.message);
     if (error.failure === 'refused') throw new WebhookRefusedError(`webhook refused: ${reason}`);
     if (!error.retryable) throw new AutomationRejectedError(`webhook ${reason}`);
     throw new Error(`webhook ${reason}; will retry`);
@@ -58,7 +59,7 @@ export async function postWebhook(
   if (status >= 200 && status < 300) return storableAnswer(body);
   log.warn('webhook answered with an error', {
     status,
-    body: storableText(body.slice(0, LOGGED_BODY_CHARS)),
+    body: postgresSafeText(body.slice(0, LOGGED_BODY_CHARS)),
   });
   if (status >= 300 && status < 400) {
     throw new AutomationRejectedError(`webhook answered ${status}; redirects are not followed`);

@@ -13,6 +13,8 @@ describe('postgresSafeText', () => {
     ['reversed \udc00\ud800', 'reversed \uFFFD\uFFFD'],
     ['a pair 😀 stays', 'a pair 😀 stays'],
     ['plain', 'plain'],
+    ['\u0000\u0000', ''],
+    ['high at the end \uD83D', 'high at the end \uFFFD'],
   ])('makes %j storable as %j', (input, expected) => {
     expect(postgresSafeText(input)).toBe(expected);
   });
@@ -24,6 +26,12 @@ describe('postgresSafe', () => {
     expect(postgresSafe(value)).toEqual({ k: ['x', 1, null, true, { deep: '\uFFFD' }], n: 2.5 });
     expect(JSON.stringify(postgresSafe(value))).not.toMatch(/\\u0000|\\ud800/);
     expect(value['k\u0000'][0]).toBe('x\u0000');
+  });
+
+  it('keeps a "__proto__" key as a key, not a prototype', () => {
+    const cleaned = postgresSafe(JSON.parse('{"__proto__":{"polluted":true}}') as object);
+    expect(Object.keys(cleaned)).toEqual(['__proto__']);
+    expect((cleaned as { polluted?: boolean }).polluted).toBeUndefined();
   });
 });
 

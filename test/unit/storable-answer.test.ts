@@ -1,20 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { storableAnswer, storableText } from '../../src/net/storable-text';
-
-describe('storableText', () => {
-  it.each([
-    ['plain', 'plain'],
-    ['a\u0000b', 'ab'],
-    ['\u0000\u0000', ''],
-    ['lone high \uD800 here', 'lone high \uFFFD here'],
-    ['lone low \uDC00 here', 'lone low \uFFFD here'],
-    ['reversed \uDC00\uD800', 'reversed \uFFFD\uFFFD'],
-    ['a pair 😀 stays', 'a pair 😀 stays'],
-    ['high at the end \uD83D', 'high at the end \uFFFD'],
-  ])('%j becomes %j', (text, storable) => {
-    expect(storableText(text)).toBe(storable);
-  });
-});
+import { storableAnswer } from '../../src/net/storable-answer';
 
 describe('storableAnswer', () => {
   it('cleans every string and key of a JSON answer', () => {
