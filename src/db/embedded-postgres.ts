@@ -5,6 +5,7 @@ import { readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort } from '../net/free-port';
 import {
   postgresBinaries,
   rootHint,
@@ -295,14 +296,7 @@ async function answers(port: number, timeoutMs: number): Promise<boolean> {
 
 async function choosePort(preferred: (number | undefined)[]): Promise<number> {
   for (const port of preferred) if (port && (await portIsFree(port))) return port;
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.once('error', reject);
-  });
+  return freePort();
 }
 
 function portIsFree(port: number): Promise<boolean> {
