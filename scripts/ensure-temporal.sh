@@ -47,6 +47,7 @@ echo "Building the Temporal CLI $VERSION into $CACHE_DIR (once, about two minute
 build_dir="$(mktemp -d "$CACHE_DIR.build.XXXXXX")"
 trap 'rm -rf "$build_dir"' EXIT
 # -v names each package as it is compiled: scripts/setup.sh counts them to show progress.
-GOBIN="$build_dir" go install -v "github.com/temporalio/cli/cmd/temporal@$VERSION" >&2
+# -s -w leaves out the debug tables, which only make the link step longer.
+GOBIN="$build_dir" go install -v -ldflags='-s -w' "github.com/temporalio/cli/cmd/temporal@$VERSION" >&2
 mv "$build_dir/temporal" "$CACHE_DIR/temporal"
 echo "$CACHE_DIR/temporal"

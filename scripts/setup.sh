@@ -36,7 +36,8 @@ fi
 
 if $npm_needed; then
   say "Installing npm packages (npm ci, about a minute)..."
-  if ! npm ci --no-audit --no-fund >&2; then
+  # Niced: the Go build beside it is the longer job, so it gets the cores first.
+  if ! nice -n 10 npm ci --no-audit --no-fund >&2; then
     say "npm ci failed (see above)."
     exit 1
   fi
