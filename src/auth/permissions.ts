@@ -56,7 +56,7 @@ export function requireRole(route: string): RequestHandler {
           : new HttpError(
               403,
               'forbidden',
-              "the operator key only creates tenants and keys; use a key of the tenant to act for it",
+              'the operator key only creates tenants and keys; use a key of the tenant to act for it',
             ),
       );
       return;
