@@ -28,6 +28,8 @@ import { createOutboxSender } from '../src/providers/message-sender';
 import { createPostgresCalendar } from '../src/providers/postgres-calendar';
 import { startDevServer, temporalCliPath } from '../src/temporal/dev-server';
 import { ensureTenant } from '../src/tenants/tenants-repository';
+import { createApiKey } from '../src/auth/api-keys-repository';
+import { BUILT_IN_PEPPER } from '../src/auth/api-key';
 import { WORKFLOWS_PATH } from '../src/worker';
 
 const count = Number(process.argv[process.argv.indexOf('--count') + 1]) || 200;
@@ -40,6 +42,7 @@ async function main() {
   const db = createDb({ url: DATABASE_URL, maxConnections: 10 });
   await migrateToLatest(db);
   const tenant = await ensureTenant(db, { id: 'bench', timezone: 'UTC' });
+  const { key } = await createApiKey(db, BUILT_IN_PEPPER, { tenant: tenant.id, role: 'submitter' });
   const server = await startDevServer({
     executable: temporalCliPath(),
     port: 17233 + Math.floor(Math.random() * 1000),
@@ -83,7 +86,6 @@ async function main() {
     planner: createRulesPlanner(),
     taskQueue: errandQueue,
     logger: pino({ level: 'silent' }),
-    defaultTenant: tenant.id,
     databaseKind: 'external',
     bodyLimit: '64kb',
     webUiUrl: 'http://localhost:8233',
@@ -102,7 +104,7 @@ async function main() {
   for (const [i, at] of due.entries()) {
     const res = await fetch(`${base}/v1/plans`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({
         intent: `bench ${i}`,
         actions: [{ type: 'schedule_reminder', params: { at, message: `reminder ${i}` } }],

@@ -6,6 +6,7 @@ import * as webhookSecrets from './2026-12-02T10-00_webhook-secrets';
 import * as reminderCancelledBy from './2026-12-02T11-00_reminder-cancelled-by';
 import * as submission from './2026-12-02T12-00_submission';
 import * as listIndexes from './2026-12-02T13-00_list-indexes';
+import * as apiKeys from './2026-12-02T14-00_api-keys';
 
 /** Every migration by name; names sort in the order they run. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T11-00_reminder-cancelled-by': reminderCancelledBy,
   '2026-12-02T12-00_submission': submission,
   '2026-12-02T13-00_list-indexes': listIndexes,
+  '2026-12-02T14-00_api-keys': apiKeys,
 };

@@ -24,6 +24,12 @@ const configSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a lowercase tenant id')
     .default('default'),
+  /** The secret API keys are hashed under (HMAC-SHA256); unset: a built-in one, for development only. */
+  ERRAND_KEY_PEPPER: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The deployment's operator key: creates tenants and their keys. Unset: no operator key. */
+  ERRAND_OPERATOR_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The `errand` CLI's key; unset: --key, else .errand/credentials.json. */
+  ERRAND_API_KEY: z.string().min(1).optional(),
   MEETING_LINK_BASE: z.string().url().default('https://meet.example.com/errand/'),
   REMINDER_GRACE_SECONDS: z.coerce.number().int().min(0).max(86400).default(300),
   ERRAND_BODY_LIMIT: z.string().default('256kb'),

@@ -11,6 +11,8 @@ import type { CalendarProvider } from './providers/calendar-provider';
 import { startDevServer, temporalAnswers, temporalCliPath } from './temporal/dev-server';
 import { ensureTenant, type Tenant } from './tenants/tenants-repository';
 import { startWorker } from './worker';
+import { BUILT_IN_PEPPER } from './auth/api-key';
+import { ensureDevCredentials } from './dev-credentials';
 
 /**
  * `npm start`: Errand on its built-in defaults — a Temporal dev server on a
@@ -33,10 +35,16 @@ async function main(): Promise<void> {
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   });
 
+  const dataDir = fileURLToPath(new URL('../.errand', import.meta.url));
+  mkdirSync(dataDir, { recursive: true });
+  const credentials = await ensureDevCredentials(db, {
+    path: `${dataDir}/credentials.json`,
+    tenant: tenant.id,
+    pepper: config.ERRAND_KEY_PEPPER ?? BUILT_IN_PEPPER,
+    configuredOperatorKey: config.ERRAND_OPERATOR_KEY,
+  });
   const external = process.env.TEMPORAL_ADDRESS !== undefined;
   if (!external && !(await temporalAnswers(config.TEMPORAL_ADDRESS))) {
-    const dataDir = fileURLToPath(new URL('../.errand', import.meta.url));
-    mkdirSync(dataDir, { recursive: true });
     console.log('Starting the Temporal dev server...');
     const server = await startDevServer({
       executable: temporalCliPath(),
@@ -50,23 +58,29 @@ async function main(): Promise<void> {
 
   const worker = await startWorker(config, db);
   stops.push(() => worker.stop());
-  const api = await startApi(config, database.kind);
+  const api = await startApi(
+    { ...config, ERRAND_OPERATOR_KEY: credentials.operatorKey },
+    database.kind,
+  );
   stops.push(() => api.close());
 
   const base = `http://${config.HOST}:${config.PORT}`;
+  const auth = `-H 'authorization: Bearer ${credentials.key}'`;
   console.log(`
 Errand is running.
   API:             ${base}
   Temporal Web UI: ${config.TEMPORAL_UI_URL}
   Postgres:        ${database.url} (${database.kind})
   Tenant:          ${config.ERRAND_DEFAULT_TENANT}
+  Admin key:       ${credentials.key}
+                   (${credentials.created ? 'new; ' : ''}saved in .errand/credentials.json, which the errand CLI reads)
 
 Try a plan (book a demo, email the join link, remind an hour before):
-${await demoCurl(base, buildCalendar(config, db), tenant)}
+${await demoCurl(base, buildCalendar(config, db), tenant, auth)}
 Then follow it:
-  curl -s ${base}/v1/plans/<plan_id>
-  curl -s ${base}/v1/calendar/events
-  curl -s ${base}/v1/outbox
+  curl -s ${base}/v1/plans/<plan_id> ${auth}
+  curl -s ${base}/v1/calendar/events ${auth}
+  curl -s ${base}/v1/outbox ${auth}
 `);
 
   await worker.running;
@@ -100,7 +114,12 @@ main().catch((err: unknown) => {
  * A copy-paste example booking the first free half hour from 15:00 tomorrow
  * (in the tenant's zone), so it completes on a calendar that earlier runs filled.
  */
-async function demoCurl(base: string, calendar: CalendarProvider, tenant: Tenant): Promise<string> {
+async function demoCurl(
+  base: string,
+  calendar: CalendarProvider,
+  tenant: Tenant,
+  auth: string,
+): Promise<string> {
   const tz = tenant.timezone;
   const tomorrow = DateTime.now().setZone(tz).plus({ days: 1 }).startOf('day');
   const from = tomorrow.set({ hour: 15 }).toJSDate();
@@ -130,5 +149,5 @@ async function demoCurl(base: string, calendar: CalendarProvider, tenant: Tenant
       { type: 'schedule_reminder', use_result_from: 0, params: { offset: '-1h' } },
     ],
   };
-  return `  curl -s ${base}/v1/plans -H 'content-type: application/json' -d '${JSON.stringify(plan)}'\n`;
+  return `  curl -s ${base}/v1/plans ${auth} -H 'content-type: application/json' -d '${JSON.stringify(plan)}'\n`;
 }

@@ -22,7 +22,11 @@ import { remindersRoutes } from './reminders-routes';
 import { settingsRoutes } from './settings-routes';
 import { requestIdOf } from './request-id';
 import { webhookSecretRoutes } from './webhook-secret-routes';
-import { resolveTenant } from './tenant-context';
+import { authenticate } from './tenant-context';
+import { keyRoutes } from './key-routes';
+import { tenantRoutes } from './tenant-routes';
+import { BUILT_IN_PEPPER } from '../auth/api-key';
+import { enforcePermissions } from '../auth/permissions';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -32,7 +36,10 @@ export interface AppDeps {
   now?: () => Date;
   taskQueue: string;
   logger: Logger;
-  defaultTenant: string;
+  /** ERRAND_KEY_PEPPER, which API keys are hashed under; default: a built-in one, for development. */
+  keyPepper?: string;
+  /** ERRAND_OPERATOR_KEY: the deployment's key for creating tenants; unset: none. */
+  operatorKey?: string;
   bodyLimit: string;
   /** Base address of the Temporal Web UI, for links to runs. */
   webUiUrl: string;
@@ -83,7 +90,15 @@ export function createApp(deps: AppDeps): express.Express {
   const webUiLink = (workflowId: string) =>
     `${deps.webUiUrl}/namespaces/${deps.temporal.options.namespace}/workflows/${encodeURIComponent(workflowId)}`;
   app.use(catalogRoutes());
-  app.use('/v1', resolveTenant(deps.db, deps.defaultTenant));
+  const pepper = deps.keyPepper ?? BUILT_IN_PEPPER;
+  const now = deps.now ?? (() => new Date());
+  app.use(
+    '/v1',
+    authenticate({ db: deps.db, pepper, operatorKey: deps.operatorKey, now }),
+    enforcePermissions,
+  );
+  app.use(tenantRoutes({ db: deps.db, pepper }));
+  app.use(keyRoutes({ db: deps.db, pepper, now }));
   const plans = createPlanService({
     db: deps.db,
     temporal: deps.temporal,

@@ -15,11 +15,10 @@ import { HttpError, notFound } from './http-error';
 import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
 import { isTemporalUnavailable, temporalUnavailable } from './temporal-unavailable';
-import { tenantOf } from './tenant-context';
+import { principalOf, tenantOf } from './tenant-context';
 
 const approveBody = z.strictObject({
   reason: z.string().trim().min(1).max(1000).optional(),
-  approver: z.string().trim().min(1).max(200).optional(),
 });
 const rejectBody = approveBody.extend({ reason: z.string().trim().min(1).max(1000) });
 
@@ -53,7 +52,8 @@ export function planControlRoutes(deps: { db: Kysely<Database>; temporal: Client
           .getHandle(row.workflow_id)
           .executeUpdate(update, {
             args: [
-              { by: body.approver ?? req.header('x-errand-user') ?? 'api', reason: body.reason },
+              // The decider is whoever the credential names; a body or header cannot claim it.
+              { by: principalOf(res).name, reason: body.reason },
             ],
           });
         res.json({ plan_id: row.id, decision });

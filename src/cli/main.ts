@@ -1,10 +1,12 @@
 import { buildPlanner } from '../clients';
 import { ConfigError, loadConfig } from '../config';
+import { ADMIN_USAGE, adminCommand } from './admin-commands';
 import { EXIT, PLAN_USAGE, planCommand } from './plan-command';
 
 const USAGE = `errand — durable action plans
 
   errand plan "<intent>" [--dry-run] [--json] [--now ISO] [--tz IANA]   turn a sentence into a plan
+${ADMIN_USAGE}
 
 ${PLAN_USAGE}`;
 
@@ -24,6 +26,9 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'plan':
       return planCommand(args, config, buildPlanner(config), io);
+    case 'tenant':
+    case 'key':
+      return adminCommand(command, args, config, io);
     default:
       io.err(`unknown command "${command}"\n\n${USAGE}`);
       return EXIT.usage;

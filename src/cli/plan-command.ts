@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config';
 import { isTimeZone } from '../plan/plan-schema';
+import { chooseKey, readCredentials } from './credentials';
 import { CannotPlanError, type Planner, type PlannerResult } from '../planner/planner';
 
 /** Exit codes: 0 done, 1 failure, 2 bad usage, 3 the intent cannot be planned. */
@@ -12,7 +13,7 @@ export interface CliIo {
   fetch: typeof fetch;
 }
 
-export const PLAN_USAGE = `usage: errand plan "<intent>" [--dry-run] [--json] [--now ISO] [--tz IANA] [--tenant ID] [--api URL]`;
+export const PLAN_USAGE = `usage: errand plan "<intent>" [--dry-run] [--json] [--now ISO] [--tz IANA] [--api URL] [--key KEY] [--credentials FILE]`;
 
 /**
  * `errand plan`: turns a sentence into a plan. With --dry-run it plans here
@@ -35,8 +36,9 @@ export async function planCommand(
         json: { type: 'boolean', default: false },
         now: { type: 'string' },
         tz: { type: 'string' },
-        tenant: { type: 'string' },
         api: { type: 'string' },
+        key: { type: 'string' },
+        credentials: { type: 'string' },
       },
     });
   } catch (err) {
@@ -92,7 +94,10 @@ export async function planCommand(
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'x-errand-tenant': opts.tenant ?? config.ERRAND_DEFAULT_TENANT,
+      // The key chooses the tenant.
+      authorization: `Bearer ${
+        chooseKey(opts.key, config.ERRAND_API_KEY, readCredentials(opts.credentials), false) ?? ''
+      }`,
     },
     body: JSON.stringify({ text: intent, timezone: opts.tz }),
   });

@@ -15,6 +15,7 @@ export interface Database {
   reminders: RemindersTable;
   decisions: DecisionsTable;
   webhook_secrets: WebhookSecretsTable;
+  api_keys: ApiKeysTable;
 }
 
 export interface TenantsTable {
@@ -169,6 +170,20 @@ export interface WebhookSecretsTable {
   created_at: CreatedAt;
 }
 
+/** A tenant's API key: only its HMAC is kept; the key is shown once, when it is made. */
+export interface ApiKeysTable {
+  id: string;
+  tenant_id: string;
+  role: 'viewer' | 'submitter' | 'approver' | 'admin';
+  name: string | null;
+  hash: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type PlanRow = Selectable<ActionPlansTable>;
 export type DecisionRow = Selectable<DecisionsTable>;
 export type NewPlanRow = Insertable<ActionPlansTable>;

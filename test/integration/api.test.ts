@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/api/app';
 import { createRulesPlanner } from '../../src/planner/rules-planner';
 import { createPostgresCalendar } from '../../src/providers/postgres-calendar';
-import { futureSlot, startHarness, type Harness } from '../support/harness';
+import { futureSlot, startHarness, type Harness, TEST_PEPPER } from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -100,7 +100,7 @@ describe('POST /v1/plans', () => {
       const res = await fetch(`${h.baseUrl}/v1/plans`, {
         method: 'POST',
         body,
-        headers: { 'x-errand-tenant': h.tenant.id, ...headers },
+        headers: { authorization: `Bearer ${await h.keyFor('admin')}`, ...headers },
       });
       expect(res.status).toBe(status);
       const json = (await res.json()) as { error: { code: string } };
@@ -118,7 +118,7 @@ describe('POST /v1/plans', () => {
       planner: createRulesPlanner(),
       taskQueue: h.taskQueue,
       logger: pino({ level: 'silent' }),
-      defaultTenant: h.tenant.id,
+      keyPepper: TEST_PEPPER,
       bodyLimit: '64kb',
       webUiUrl: 'http://localhost:8233',
       databaseKind: inject('databaseKind'),
@@ -131,7 +131,10 @@ describe('POST /v1/plans', () => {
       `http://127.0.0.1:${(server.address() as { port: number }).port}/v1/plans`,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await h.keyFor('admin')}`,
+        },
         body: JSON.stringify({ intent: 'starts later', actions: [sms] }),
       },
     );
@@ -251,11 +254,17 @@ describe('GET /v1/plans', () => {
     expect(bad.body.error.details.map((d: { path: string }) => d.path)).toContain('limit');
   });
 
-  it('refuses unknown query parameters and an unknown tenant', async () => {
+  it('refuses unknown query parameters, and lets only the credential choose the tenant', async () => {
     expect((await h.api('GET', '/v1/plans?colour=red')).status).toBe(400);
-    const res = await h.api('GET', '/v1/plans', undefined, { 'x-errand-tenant': 'nobody-here' });
-    expect(res.status).toBe(401);
-    expect(res.body.error.details[0].path).toBe('x-errand-tenant');
+    const other = await h.newTenant();
+    const res = await h.raw('GET', '/v1/settings', undefined, {
+      authorization: `Bearer ${await h.keyFor('admin')}`,
+      'x-errand-tenant': other.id,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.tenant_id).toBe(h.tenant.id);
+    const none = await h.raw('GET', '/v1/plans', undefined, { 'x-errand-tenant': h.tenant.id });
+    expect(none.status).toBe(401);
   });
 });
 

@@ -3,7 +3,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { getPlanState, type PlanState } from '../../src/workflows/definitions';
-import { eventually, futureSlot, startHarness, type Harness } from '../support/harness';
+import {
+  eventually,
+  futureSlot,
+  startHarness,
+  type Harness,
+  TEST_PEPPER,
+} from '../support/harness';
+import { createApiKey } from '../../src/auth/api-keys-repository';
 
 let h: Harness;
 beforeAll(async () => {
@@ -57,10 +64,21 @@ describe('a plan submitted with require_approval', () => {
     );
     expect(await sideEffects(plan_id)).toBe(0);
 
-    const approved = await h.api('POST', `/v1/plans/${plan_id}/approve`, {
-      reason: 'looks right',
-      approver: 'alice',
+    // The body cannot name the approver: the credential does.
+    const claimed = await h.api('POST', `/v1/plans/${plan_id}/approve`, { approver: 'mallory' });
+    expect(claimed.status).toBe(400);
+    expect(JSON.stringify(claimed.body.error.details)).toContain('approver');
+    const alice = await createApiKey(h.db, TEST_PEPPER, {
+      tenant: h.tenant.id,
+      role: 'approver',
+      name: 'alice',
     });
+    const approved = await h.raw(
+      'POST',
+      `/v1/plans/${plan_id}/approve`,
+      { reason: 'looks right' },
+      { authorization: `Bearer ${alice.key}` },
+    );
     expect(approved.status).toBe(200);
     expect(approved.body.decision).toMatchObject({
       outcome: 'approved',
@@ -111,7 +129,9 @@ describe('a plan submitted with require_approval', () => {
     const noReason = await h.api('POST', `/v1/plans/${plan_id}/reject`, {});
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.details[0].path).toBe('reason');
-    const rejected = await h.api(
+    // X-Errand-User no longer names the decider either.
+    const rejected = await h.apiAs(
+      'approver',
       'POST',
       `/v1/plans/${plan_id}/reject`,
       { reason: 'wrong customer' },
@@ -119,7 +139,7 @@ describe('a plan submitted with require_approval', () => {
     );
     expect(rejected.body.decision).toMatchObject({
       outcome: 'rejected',
-      by: 'bob',
+      by: 'test-approver',
       reason: 'wrong customer',
     });
     const state = (await h.client.workflow.getHandle(workflow_id).result()) as PlanState;

@@ -133,7 +133,7 @@ const request: fc.Arbitrary<Request> = fc
 async function send(r: Request): Promise<number> {
   const init: RequestInit = {
     method: r.method,
-    headers: { 'x-errand-tenant': h.tenant.id, ...r.headers },
+    headers: { authorization: `Bearer ${await h.keyFor('admin')}`, ...r.headers },
     signal: AbortSignal.timeout(30_000),
   };
   if (r.body?.kind === 'json') {

@@ -368,8 +368,8 @@ describe('errand plan', () => {
       '--json',
       '--api',
       h.baseUrl,
-      '--tenant',
-      h.tenant.id,
+      '--key',
+      await h.keyFor('submitter'),
     );
     expect(code).toBe(0);
     const json = JSON.parse(stdout);

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/global-setup';
 import { startErrandProcess, type ErrandProcess } from '../support/errand-process';
-import { eventually, startHarness, type Harness } from '../support/harness';
+import { eventually, startHarness, type Harness, TEST_PEPPER } from '../support/harness';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 const PLANS = 50;
@@ -30,6 +30,7 @@ beforeAll(async () => {
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: h.taskQueue,
     ERRAND_DEFAULT_TENANT: h.tenant.id,
+    ERRAND_KEY_PEPPER: TEST_PEPPER,
     ERRAND_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
     DATABASE_POOL_SIZE: '10',
     // Its plans all start at once; leave other files' plans to their own reconcilers.
@@ -95,7 +96,10 @@ describe('Postgres faults', () => {
       Array.from({ length: PLANS }, async (_, i) => {
         const res = await fetch(`${apiUrl}/v1/plans`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-errand-tenant': h.tenant.id },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${await h.keyFor('admin')}`,
+          },
           body: JSON.stringify(plan(i, remindAt)),
         });
         expect(res.status).toBe(201);
@@ -118,7 +122,7 @@ describe('Postgres faults', () => {
     }, 15_000);
     expect(whileDown.body.database).toBe('down');
     const refused = await fetch(`${apiUrl}/v1/plans`, {
-      headers: { 'x-errand-tenant': h.tenant.id },
+      headers: { authorization: `Bearer ${await h.keyFor('admin')}` },
     });
     expect(refused.status).toBe(503);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(

@@ -10,7 +10,13 @@ import { createPostgresCalendar } from '../../src/providers/postgres-calendar';
 import type { PlanState, PlanWorkflowInput } from '../../src/workflows/definitions';
 import { startApiProcess } from '../support/api-process';
 import { freePort } from '../support/global-setup';
-import { eventually, futureSlot, startHarness, type Harness } from '../support/harness';
+import {
+  eventually,
+  futureSlot,
+  startHarness,
+  type Harness,
+  TEST_PEPPER,
+} from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -70,7 +76,7 @@ async function apiWithTemporalDown(options: { retries: boolean }) {
     planner: createRulesPlanner(),
     taskQueue: h.taskQueue,
     logger: pino({ level: 'info' }, { write: (line: string) => void logged.push(line) }),
-    defaultTenant: h.tenant.id,
+    keyPepper: TEST_PEPPER,
     bodyLimit: '64kb',
     webUiUrl: 'http://localhost:8233',
     startTimeoutMs: 1_000,
@@ -92,7 +98,10 @@ describe('crash-safe submission', () => {
     const down = await apiWithTemporalDown({ retries: true });
     const res = await fetch(`${down.base}/v1/plans`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await h.keyFor('admin')}`,
+      },
       body: JSON.stringify({ intent: 'while Temporal is down', actions: demo() }),
     });
     expect(res.status).toBe(202);
@@ -168,7 +177,12 @@ describe('crash-safe submission', () => {
   });
 
   it('finishes, exactly once, a plan whose API was killed between the row and the workflow start', async () => {
-    const env = { TEMPORAL_TASK_QUEUE: h.taskQueue, ERRAND_DEFAULT_TENANT: h.tenant.id };
+    const env = {
+      TEMPORAL_TASK_QUEUE: h.taskQueue,
+      ERRAND_DEFAULT_TENANT: h.tenant.id,
+      ERRAND_KEY_PEPPER: TEST_PEPPER,
+    };
+    const auth = `Bearer ${await h.keyFor('admin')}`;
     const doomed = await startApiProcess({
       ...env,
       ERRAND_TEST_CRASH_AFTER_PLAN_INSERT: 'true',
@@ -180,7 +194,11 @@ describe('crash-safe submission', () => {
     const post = (base: string) =>
       fetch(`${base}/v1/plans`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': key,
+          authorization: auth,
+        },
         body: JSON.stringify(plan),
       });
     await expect(post(doomed.baseUrl)).rejects.toThrow();
@@ -228,7 +246,10 @@ describe('what a client sees of a failure', () => {
     const down = await apiWithTemporalDown({ retries: false });
     const res = await fetch(`${down.base}/v1/plans/${created.body.plan_id}/cancel`, {
       method: 'POST',
-      headers: { 'x-request-id': 'client-req-42' },
+      headers: {
+        'x-request-id': 'client-req-42',
+        authorization: `Bearer ${await h.keyFor('admin')}`,
+      },
     });
     const text = await res.text();
     expect(res.status).toBe(503);

@@ -16,6 +16,13 @@ import { WEBHOOK_MAX_RESPONSE_BYTES } from '../../src/net/webhook-limits';
 import { createOutboxSender } from '../../src/providers/message-sender';
 import { createPostgresCalendar } from '../../src/providers/postgres-calendar';
 import { ensureTenant, type Tenant } from '../../src/tenants/tenants-repository';
+import type { Role } from '../../src/auth/api-key';
+import { createApiKey } from '../../src/auth/api-keys-repository';
+
+/** The pepper the harness's API hashes keys under. */
+export const TEST_PEPPER = 'test-pepper-test-pepper-test-pepper-0001';
+/** The harness API's operator key. */
+export const TEST_OPERATOR_KEY = 'operator-key-for-tests-operator-key-0001';
 
 let runtimeInstalled = false;
 
@@ -45,8 +52,28 @@ export interface Harness {
   tenant: Tenant;
   taskQueue: string;
   baseUrl: string;
-  /** Calls the API over HTTP as the harness's tenant. */
+  /** A key of `role` for the tenant (default: the harness's), made once and reused. */
+  keyFor(role: Role, tenantId?: string): Promise<string>;
+  /** Calls the API with a key of `role` for the harness's tenant. */
+  apiAs(
+    role: Role,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse>;
+  /**
+   * Calls the API over HTTP with an admin key of the harness's tenant, or of the
+   * tenant an X-Errand-Tenant header names (the header itself is ignored by the API).
+   */
   api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse>;
+  /** Calls the API with only the headers given: no credential unless they carry one. */
+  raw(
     method: string,
     path: string,
     body?: unknown,
@@ -118,7 +145,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     now: options.now,
     taskQueue,
     logger: pino({ level: 'silent' }),
-    defaultTenant: tenant.id,
+    keyPepper: TEST_PEPPER,
+    operatorKey: TEST_OPERATOR_KEY,
     bodyLimit: '64kb',
     webUiUrl: 'http://localhost:8233',
     allowPrivateNetwork,
@@ -130,17 +158,56 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const { port } = server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;
 
+  const keys = new Map<string, Promise<string>>();
+  const keyFor = (role: Role, tenantId = tenant.id) => {
+    const id = `${tenantId} ${role}`;
+    let key = keys.get(id);
+    if (!key) {
+      key = createApiKey(db, TEST_PEPPER, { tenant: tenantId, role, name: `test-${role}` }).then(
+        (k) => k.key,
+      );
+      keys.set(id, key);
+    }
+    return key;
+  };
+  const call = async (
+    key: string,
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): Promise<ApiResponse> => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+  };
+
   return {
     db,
     client,
     tenant,
     taskQueue,
     baseUrl,
+    keyFor,
+    async apiAs(role, method, path, body, headers = {}) {
+      return call(await keyFor(role), method, path, body, headers);
+    },
     async api(method, path, body, headers = {}) {
+      const named = headers['x-errand-tenant'];
+      return call(await keyFor('admin', named ?? tenant.id), method, path, body, headers);
+    },
+    async raw(method, path, body, headers = {}) {
       const res = await fetch(`${baseUrl}${path}`, {
         method,
         headers: {
-          'x-errand-tenant': tenant.id,
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...headers,
         },

@@ -1,0 +1,107 @@
+import type { RequestHandler } from 'express';
+import { HttpError } from '../api/http-error';
+import { principalOf } from '../api/tenant-context';
+import { ROLES, type Role } from './api-key';
+
+/** Who may call a route: the lowest tenant role, and whether the operator key may. */
+export interface Permission {
+  role: Role | null;
+  operator: boolean;
+}
+
+const tenant = (role: Role): Permission => ({ role, operator: false });
+
+/**
+ * Every authenticated route and who may call it; the one place roles are decided.
+ * Roles form a ladder: each may do what the ones below it may.
+ */
+export const PERMISSIONS: Readonly<Record<string, Permission>> = {
+  'GET /v1/plans': tenant('viewer'),
+  'GET /v1/plans/:id': tenant('viewer'),
+  'GET /v1/decisions': tenant('viewer'),
+  'GET /v1/analytics': tenant('viewer'),
+  'GET /v1/calendar/events': tenant('viewer'),
+  'GET /v1/outbox': tenant('viewer'),
+  'GET /v1/reminders': tenant('viewer'),
+  'GET /v1/settings': tenant('viewer'),
+  'POST /v1/plans': tenant('submitter'),
+  'POST /v1/intents': tenant('submitter'),
+  'POST /v1/plans/:id/cancel': tenant('submitter'),
+  'PATCH /v1/calendar/events/:id': tenant('submitter'),
+  'DELETE /v1/calendar/events/:id': tenant('submitter'),
+  'DELETE /v1/reminders/:id': tenant('submitter'),
+  'POST /v1/plans/:id/approve': tenant('approver'),
+  'POST /v1/plans/:id/reject': tenant('approver'),
+  'PUT /v1/settings': tenant('admin'),
+  'GET /v1/settings/webhook-secret': tenant('admin'),
+  'POST /v1/settings/webhook-secret/rotate': tenant('admin'),
+  'GET /v1/keys': tenant('admin'),
+  'DELETE /v1/keys/:id': tenant('admin'),
+  'POST /v1/keys': { role: 'admin', operator: true },
+  'POST /v1/tenants': { role: null, operator: true },
+};
+
+export const roleAtLeast = (have: Role, need: Role) => ROLES.indexOf(have) >= ROLES.indexOf(need);
+
+/** Refuses the request with 403 unless the principal may call the route `route` (a key of PERMISSIONS). */
+export function requireRole(route: string): RequestHandler {
+  const permission = PERMISSIONS[route];
+  if (!permission) throw new Error(`no permission for ${route}`);
+  return (_req, res, next) => {
+    const principal = principalOf(res);
+    if (principal.kind === 'operator') {
+      next(
+        permission.operator
+          ? undefined
+          : new HttpError(
+              403,
+              'forbidden',
+              'the operator key only creates tenants and keys; use a key of the tenant to act for it',
+            ),
+      );
+      return;
+    }
+    if (permission.role && roleAtLeast(principal.role, permission.role)) {
+      next();
+      return;
+    }
+    next(
+      new HttpError(
+        403,
+        'forbidden',
+        permission.role
+          ? `this needs a key with the role ${permission.role} or above; this key is ${principal.role}`
+          : 'only the operator key may do this',
+      ),
+    );
+  };
+}
+
+function pattern(route: string): { method: string; path: RegExp } {
+  const [method, path] = route.split(' ') as [string, string];
+  const source = path
+    .split('/')
+    .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return { method, path: new RegExp(`^${source}/?$`) };
+}
+
+const MATCHERS = Object.keys(PERMISSIONS).map((route) => ({
+  route,
+  check: requireRole(route),
+  ...pattern(route),
+}));
+
+/**
+ * Applies PERMISSIONS to every authenticated request, by its method and path,
+ * before any route runs. A request no entry names goes on to the 404 for unknown routes.
+ */
+export const enforcePermissions: RequestHandler = (req, res, next) => {
+  const path = req.baseUrl + req.path;
+  const match = MATCHERS.find((m) => m.method === req.method && m.path.test(path));
+  if (!match) {
+    next();
+    return;
+  }
+  match.check(req, res, next);
+};
