@@ -26,6 +26,17 @@ export default defineConfig({
       },
       {
         test: {
+          // `npm run test:cluster`: Errand on a Temporal cluster on Postgres, not in `npm test`.
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          globalSetup: ['test/cluster/global-setup.ts'],
+          testTimeout: 420_000,
+          hookTimeout: 180_000,
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
           name: 'capture',
           include: ['test/capture/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
