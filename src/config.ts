@@ -30,6 +30,8 @@ const configSchema = z.object({
   ERRAND_OPERATOR_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   /** The `errand` CLI's key; unset: --key, else .errand/credentials.json. */
   ERRAND_API_KEY: z.string().min(1).optional(),
+  /** Requests each API key may make per minute, counted across API processes; 0: no limit. */
+  ERRAND_KEY_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
   MEETING_LINK_BASE: z.string().url().default('https://meet.example.com/errand/'),
   REMINDER_GRACE_SECONDS: z.coerce.number().int().min(0).max(86400).default(300),
   ERRAND_BODY_LIMIT: z.string().default('256kb'),

@@ -1,6 +1,7 @@
 import type { StepActivities } from '../plan/step-io';
 import { createAuditActivities } from './audit-activities';
 import { createCalendarActivities } from './calendar-activities';
+import { createCapacityActivities } from './capacity-activities';
 import type { ActivityDeps } from './deps';
 import { createMessageActivities } from './message-activities';
 import { createReminderActivities } from './reminder-activities';
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReminderActivities(deps),
     ...createAuditActivities(deps),
     ...createUndoActivities(deps),
+    ...createCapacityActivities(deps),
   };
   // Fails to compile when an allowlisted action has no activity.
   const steps: StepActivities = activities;

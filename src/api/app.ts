@@ -27,6 +27,7 @@ import { keyRoutes } from './key-routes';
 import { tenantRoutes } from './tenant-routes';
 import { BUILT_IN_PEPPER } from '../auth/api-key';
 import { enforcePermissions } from '../auth/permissions';
+import { keyRateLimit, postgresRequestCounter } from './key-rate-limit';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -49,6 +50,8 @@ export interface AppDeps {
   startTimeoutMs?: number;
   /** Test-only: runs right after a plan's row is written, before its workflow starts. */
   afterPlanInsert?: () => void;
+  /** ERRAND_KEY_REQUESTS_PER_MINUTE: requests each API key may make per minute; 0 or unset: no limit. */
+  keyRequestsPerMinute?: number;
   /** Reported by /healthz: whether Errand started its own Postgres. */
   databaseKind: DatabaseKind;
 }
@@ -95,6 +98,16 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     '/v1',
     authenticate({ db: deps.db, pepper, operatorKey: deps.operatorKey, now }),
+    ...(deps.keyRequestsPerMinute
+      ? [
+          keyRateLimit({
+            perMinute: deps.keyRequestsPerMinute,
+            counter: postgresRequestCounter(deps.db),
+            now,
+            logger: deps.logger,
+          }),
+        ]
+      : []),
     enforcePermissions,
   );
   app.use(tenantRoutes({ db: deps.db, pepper }));
@@ -105,6 +118,7 @@ export function createApp(deps: AppDeps): express.Express {
     taskQueue: deps.taskQueue,
     startTimeoutMs: deps.startTimeoutMs ?? 5_000,
     logger: deps.logger,
+    now,
     afterInsert: deps.afterPlanInsert,
   });
   app.use(plansRoutes({ db: deps.db, plans, webUiLink }));

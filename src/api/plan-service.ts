@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import type { Database, PlanRow } from '../db/database';
 import {
   findPlanByIdempotencyKey,
-  insertPlan,
   markPlanStarted,
   PENDING,
   SUBMITTING,
@@ -14,8 +13,10 @@ import { validatePlan, type Plan } from '../plan/validate-plan';
 import type { Tenant } from '../tenants/tenants-repository';
 import { planWorkflowId, type PlanWorkflowInput } from '../workflows/definitions';
 import { initialSteps } from '../workflows/plan-state';
-import { badRequest } from './http-error';
+import { badRequest, HttpError } from './http-error';
 import { idempotencyKeyReused } from './idempotency-key';
+import { insertAdmittedPlan } from './plan-admission';
+import { policyRefusal } from './plan-policy';
 import { requestHash } from './request-hash';
 import { startPlanWorkflow, type StartPlanConfig } from './start-plan-workflow';
 import { unfitDurations } from './unfit-durations';
@@ -23,6 +24,8 @@ import { unfitDurations } from './unfit-durations';
 export interface PlanServiceDeps extends StartPlanConfig {
   db: Kysely<Database>;
   logger: Logger;
+  /** The clock submissions are counted against the tenant's action rates by; default: the system's. */
+  now?: () => Date;
   /**
    * Test-only: runs right after a plan's row is written and before its
    * workflow starts, so a test can kill the process exactly there.
@@ -50,6 +53,7 @@ export interface Submitted {
 
 const DAY_MS = 24 * 3600 * 1000;
 const UNIQUE_VIOLATION = '23505';
+const isLimited = (err: unknown) => err instanceof HttpError && err.status === 429;
 
 /** Why the plan must wait for approval before anything runs, or null. */
 export function approvalReason(tenant: Tenant, plan: Plan, callerReason?: string): string | null {
@@ -89,6 +93,9 @@ export function createPlanService(deps: PlanServiceDeps) {
         const existing = await repeat(tenant.id, key, hash);
         if (existing) return { row: existing, created: false, approvalReason: null };
       }
+      // After the repeat check: a repeat gets its plan even if the policy changed since.
+      const refusal = policyRefusal(plan, tenant.settings);
+      if (refusal) throw refusal;
 
       const id = randomUUID();
       const workflowId = planWorkflowId(tenant.id, id);
@@ -103,9 +110,11 @@ export function createPlanService(deps: PlanServiceDeps) {
         approval_timeout_ms:
           parseOffset(plan.approval_timeout ?? tenant.settings.approval.timeout) ?? DAY_MS,
       };
+      const now = deps.now?.() ?? new Date();
+      const admission = { tenant, plan, workflowId, approvalReason: reason, now };
       let row: PlanRow;
       try {
-        row = await insertPlan(deps.db, {
+        row = await insertAdmittedPlan(deps.db, admission, {
           id,
           tenant_id: tenant.id,
           workflow_id: workflowId,
@@ -127,9 +136,10 @@ export function createPlanService(deps: PlanServiceDeps) {
           updated_at: new Date(),
         });
       } catch (err) {
-        // A concurrent request with the same key won the insert: this is its repeat.
+        // A concurrent request with the same key won the insert (or took the room this one
+        // then did not find under the tenant's limits): this is its repeat.
         const existing =
-          key && (err as { code?: string }).code === UNIQUE_VIOLATION
+          key && ((err as { code?: string }).code === UNIQUE_VIOLATION || isLimited(err))
             ? await repeat(tenant.id, key, hash)
             : undefined;
         if (!existing) throw err;

@@ -27,6 +27,7 @@ export async function startApi(
     webUiUrl: config.TEMPORAL_UI_URL,
     allowPrivateNetwork: config.ERRAND_ALLOW_PRIVATE_NETWORK,
     startTimeoutMs: config.ERRAND_START_TIMEOUT_MS,
+    keyRequestsPerMinute: config.ERRAND_KEY_REQUESTS_PER_MINUTE,
     afterPlanInsert:
       config.ERRAND_TEST_CRASH_AFTER_PLAN_INSERT === 'true'
         ? () => process.kill(process.pid, 'SIGKILL')

@@ -16,6 +16,8 @@ export interface Database {
   decisions: DecisionsTable;
   webhook_secrets: WebhookSecretsTable;
   api_keys: ApiKeysTable;
+  action_ledger: ActionLedgerTable;
+  api_request_counts: ApiRequestCountsTable;
 }
 
 export interface TenantsTable {
@@ -181,6 +183,22 @@ export interface ApiKeysTable {
   expires_at: Timestamp | null;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
+}
+
+/** One plan step counted against its tenant's action rates: reserved at submission, or run. */
+export interface ActionLedgerTable {
+  workflow_id: string;
+  step_index: number;
+  tenant_id: string;
+  at: Timestamp;
+  ran: Generated<boolean>;
+}
+
+/** Requests one key made in one minute, across every API process. */
+export interface ApiRequestCountsTable {
+  key: string;
+  window_start: Timestamp;
+  requests: number;
 }
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ACTION_TYPES } from '../plan/action-types';
 import { isApprovalTimeout } from '../plan/validate-plan';
+import { limitsSettings, policySettings } from './tenant-limits';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 
@@ -17,6 +18,7 @@ export const tenantSettingsSchema = z.object({
         .default([{ start: '12:00', end: '13:00' }]),
     })
     .prefault({}),
+  /** Part of the tenant's policy, beside `policy` and `limits`: which action types need a human. */
   approval: z
     .object({
       /** Plans with any of these action types wait for a human decision first. */
@@ -35,6 +37,8 @@ export const tenantSettingsSchema = z.object({
       reject_threshold: z.number().min(0).max(1).default(0.3),
     })
     .prefault({}),
+  policy: policySettings,
+  limits: limitsSettings,
   /** Automation name → webhook URL (for example an n8n workflow). */
   automations: z.record(z.string(), z.url()).default({}),
 });

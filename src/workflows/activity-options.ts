@@ -77,6 +77,21 @@ export const AUDIT_OPTIONS: LocalActivityOptions = {
   },
 };
 
+/**
+ * Reservations against the tenant's action rates, before each step: local
+ * to the worker, and like audit writes they wait out a Postgres outage for up
+ * to an hour; after that the step fails with the outage's error.
+ */
+export const CAPACITY_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: '10s',
+  scheduleToCloseTimeout: '1h',
+  retry: {
+    initialInterval: '200ms',
+    backoffCoefficient: 2,
+    maximumInterval: '1m',
+  },
+};
+
 export const REMINDER_OPTIONS: ActivityOptions = delivery;
 
 /** Undo steps: retried through an outage of about five minutes, then recorded as failed. */

@@ -10,6 +10,8 @@ export type PlanStatus =
   | 'pending'
   | 'awaiting_approval'
   | 'running'
+  /** Its next step would break the tenant's action rate: a durable timer waits for room. */
+  | 'waiting_for_capacity'
   | 'completed'
   | 'failed'
   | 'rejected'

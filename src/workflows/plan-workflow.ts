@@ -2,6 +2,7 @@ import {
   CancellationScope,
   isCancellation,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -22,10 +23,12 @@ import {
   type PlanState,
   type PlanStatus,
   type PlanWorkflowInput,
+  type StepError,
 } from './definitions';
 import { AuditFailed, createPlanRecorder } from './plan-recorder';
 import { describeFailure, initialState, nowIso } from './plan-state';
 import { reminderWorkflow } from './reminder-workflow';
+import { ACTION_RATE_PATCH, createCapacityGate } from './step-capacity';
 
 type ExecuteWithOptions = (options: { summary?: string }, args: [StepInput]) => Promise<StepOutput>;
 const steps = Object.fromEntries(
@@ -34,8 +37,9 @@ const steps = Object.fromEntries(
 
 /**
  * Runs one action plan: approval gates, its steps in order (each an activity,
- * with chained inputs and conditions), compensation when asked for, and a
- * durable record of every transition in Postgres. Cancelling the workflow
+ * with chained inputs and conditions, counted first against the tenant's
+ * action rates and waiting durably for room), compensation when asked for,
+ * and a durable record of every transition in Postgres. Cancelling the workflow
  * lets the step in flight finish, then stops (and compensates if asked).
  * The getPlanState query answers the state Postgres last accepted; when the
  * audit trail cannot be written the plan stops and ends failed.
@@ -56,9 +60,16 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
 
   setHandler(getPlanState, () => recorder.recorded());
   const approvals = createApprovalGate(state, input.approval_timeout_ms, record);
+  const capacity = createCapacityGate(state, record, workflowInfo().workflowId);
 
   let stoppedBy: number | null = null;
   let ended: PlanStatus | null = null;
+  const stepFailed = async (index: number, error: StepError) => {
+    Object.assign(state.steps[index], { status: 'failed', error, completed_at: nowIso() });
+    state.error ??= { ...error, step: index, step_type: plan.actions[index].type };
+    if (plan.on_failure !== 'continue') stoppedBy ??= index;
+    await record('step_failed', index, { ...error });
+  };
   try {
     if (input.approval_reason) {
       const outcome = await approvals.wait(null, input.approval_reason);
@@ -102,6 +113,14 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
         }
       }
 
+      if (patched(ACTION_RATE_PATCH)) {
+        const refused = await capacity.reserve(index);
+        if (refused) {
+          await stepFailed(index, refused);
+          continue;
+        }
+      }
+
       state.current_step = index;
       Object.assign(stepState, { status: 'running', started_at: nowIso() });
       await record('step_started', index);
@@ -120,14 +139,7 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
         });
         await record('step_succeeded', index);
       } else {
-        Object.assign(stepState, {
-          status: 'failed',
-          error: outcome.error,
-          completed_at: nowIso(),
-        });
-        state.error ??= { ...outcome.error, step: index, step_type: step.type };
-        if (plan.on_failure !== 'continue') stoppedBy ??= index;
-        await record('step_failed', index, { ...outcome.error });
+        await stepFailed(index, outcome.error);
       }
     }
   } catch (err) {

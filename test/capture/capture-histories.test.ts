@@ -248,3 +248,37 @@ describe('capture the shapes of the hardening work', () => {
     await save('reminder-fired-after-continue-as-new', busy.handle);
   });
 });
+
+describe('capture the shapes of the limits work', () => {
+  it('a plan that waited for room under its tenant’s per-minute action rate', async () => {
+    const tenant = await h.newTenant();
+    const as = { 'x-errand-tenant': tenant.id };
+    await h.api('PUT', '/v1/settings', { limits: { actions_per_minute: 1 } }, as);
+    const res = await h.api(
+      'POST',
+      '/v1/plans',
+      { intent: 'capture', require_approval: true, actions: [sms] },
+      as,
+    );
+    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+    await eventually(async () =>
+      (await h.api('GET', `/v1/plans/${res.body.plan_id}`, undefined, as)).body.status ===
+      'awaiting_approval'
+        ? true
+        : undefined,
+    );
+    // Another plan's action 57 s ago fills the window for 3 s more.
+    await h.db
+      .insertInto('action_ledger')
+      .values({
+        tenant_id: tenant.id,
+        workflow_id: `${tenant.id}/plan/capture-filler`,
+        step_index: 0,
+        at: new Date(Date.now() - 57_000),
+        ran: true,
+      })
+      .execute();
+    await h.api('POST', `/v1/plans/${res.body.plan_id}/approve`, {}, as);
+    await save('plan-waited-for-capacity', h.client.workflow.getHandle(res.body.workflow_id));
+  });
+});

@@ -42,6 +42,8 @@ export interface HarnessOptions {
   now?: () => Date;
   /** false: no in-process worker (a test runs its own, e.g. in a process it can kill). */
   worker?: boolean;
+  /** ERRAND_KEY_REQUESTS_PER_MINUTE for the API; default: no limit. */
+  keyRequestsPerMinute?: number;
   /** ERRAND_ALLOW_PRIVATE_NETWORK for the worker's webhooks and the API's checks; true, for loopback receivers. */
   allowPrivateNetwork?: boolean;
 }
@@ -150,6 +152,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bodyLimit: '64kb',
     webUiUrl: 'http://localhost:8233',
     allowPrivateNetwork,
+    keyRequestsPerMinute: options.keyRequestsPerMinute,
     databaseKind: inject('databaseKind'),
   });
   const server = await new Promise<Server>((resolve) => {
