@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { createApiKey } from '../src/auth/api-keys-repository';
 import { createDb } from '../src/db/create-db';
 import { freePort } from '../src/net/free-port';
+import { HARD_LIMITS } from '../src/tenants/tenant-limits';
 import { ensureTenant } from '../src/tenants/tenants-repository';
 import { startClusterEnvironment } from '../test/cluster/cluster-environment';
 import { startErrandProcess, type ErrandProcess } from '../test/support/errand-process';
@@ -50,7 +51,16 @@ async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number
 async function main() {
   const environment = await startClusterEnvironment();
   const db = createDb({ url: environment.databaseUrl });
-  const tenant = await ensureTenant(db, { id: `bench-${randomUUID().slice(0, 8)}` });
+  // The bench measures workers, not quotas: its bursts of submissions must not wait for room.
+  const tenant = await ensureTenant(db, {
+    id: `bench-${randomUUID().slice(0, 8)}`,
+    settings: {
+      limits: {
+        actions_per_minute: HARD_LIMITS.actions_per_minute,
+        actions_per_hour: HARD_LIMITS.actions_per_hour,
+      },
+    },
+  });
   const { key } = await createApiKey(db, PEPPER, { tenant: tenant.id, role: 'admin' });
   const port = await freePort();
   const env = {
@@ -59,6 +69,7 @@ async function main() {
     TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
     ERRAND_DEFAULT_TENANT: tenant.id,
     ERRAND_KEY_PEPPER: PEPPER,
+    ERRAND_KEY_REQUESTS_PER_MINUTE: '0',
     ERRAND_WORKFLOW_BUNDLE: environment.workflowBundlePath,
     PORT: String(port),
   };
