@@ -18,14 +18,13 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { pino } from 'pino';
 import pg from 'pg';
 import { createActivities } from '../src/activities';
+import { createActivityDeps } from '../src/activities/deps';
 import { createApp } from '../src/api/app';
 import { createDb } from '../src/db/create-db';
 import { createOutboundHttp } from '../src/net/outbound-http';
 import { WEBHOOK_MAX_RESPONSE_BYTES } from '../src/net/webhook-limits';
 import { createRulesPlanner } from '../src/planner/rules-planner';
 import { migrateToLatest } from '../src/db/migrate';
-import { createOutboxSender } from '../src/providers/message-sender';
-import { createPostgresCalendar } from '../src/providers/postgres-calendar';
 import { startDevServer, temporalCliPath } from '../src/temporal/dev-server';
 import { HARD_LIMITS } from '../src/tenants/tenant-limits';
 import { ensureTenant } from '../src/tenants/tenants-repository';
@@ -64,19 +63,17 @@ async function main() {
 
   const errandQueue = `bench-errand-${randomUUID()}`;
   const bareQueue = `bench-bare-${randomUUID()}`;
-  const deps = {
+  const deps = createActivityDeps({
     db,
     temporal: client,
-    calendar: createPostgresCalendar({ db, meetingLinkBase: 'https://meet.example.com/b/' }),
-    messages: createOutboxSender(db),
     outbound: createOutboundHttp({
       allowPrivateNetwork: false,
       timeoutMs: 10_000,
       maxResponseBytes: WEBHOOK_MAX_RESPONSE_BYTES,
     }),
-    now: () => new Date(),
+    meetingLinkBase: 'https://meet.example.com/b/',
     reminderGraceMs: 60_000,
-  };
+  });
   const errandWorker = await Worker.create({
     connection: native,
     taskQueue: errandQueue,

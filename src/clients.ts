@@ -3,7 +3,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import OpenAI from 'openai';
 import { pino, type Logger } from 'pino';
-import type { ActivityDeps } from './activities/deps';
+import { createActivityDeps, type ActivityDeps } from './activities/deps';
 import type { Config, ConnectedConfig } from './config';
 import { createDb } from './db/create-db';
 import type { Database } from './db/database';
@@ -13,7 +13,6 @@ import { createOpenAIPlanner } from './planner/openai-planner';
 import type { Planner } from './planner/planner';
 import { createRulesPlanner } from './planner/rules-planner';
 import type { CalendarProvider } from './providers/calendar-provider';
-import { createOutboxSender } from './providers/message-sender';
 import { createPostgresCalendar } from './providers/postgres-calendar';
 
 /**
@@ -81,19 +80,17 @@ export function buildOutboundHttp(config: Config): OutboundHttp {
   });
 }
 
-/** The built-in providers: the Postgres calendar and the Postgres outbox. */
+/** The activities' dependencies from configuration: the built-in providers. */
 export function buildActivityDeps(
   config: Config,
   db: Kysely<Database>,
   temporal: Client,
 ): ActivityDeps {
-  return {
+  return createActivityDeps({
     db,
     temporal,
-    calendar: buildCalendar(config, db),
-    messages: createOutboxSender(db),
     outbound: buildOutboundHttp(config),
-    now: () => new Date(),
+    meetingLinkBase: config.MEETING_LINK_BASE,
     reminderGraceMs: config.REMINDER_GRACE_SECONDS * 1000,
-  };
+  });
 }

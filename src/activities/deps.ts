@@ -2,19 +2,61 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { OutboundHttp } from '../net/outbound-http';
+import type { AutomationRunner } from '../providers/automations';
 import type { CalendarProvider } from '../providers/calendar-provider';
-import type { MessageSender } from '../providers/message-sender';
+import type { MessageSender } from '../providers/messages';
+import { createOutboxSender } from '../providers/outbox-sender';
+import { createPostgresCalendar } from '../providers/postgres-calendar';
+import { createWebhookAutomations } from '../providers/webhook-automations';
 
-/** What activities need from the outside world; the worker builds it. */
+/** What activities need from the outside world; `createActivityDeps` builds it. */
 export interface ActivityDeps {
   db: Kysely<Database>;
   /** To move and cancel reminder workflows when their meeting changes. */
   temporal: Client;
   calendar: CalendarProvider;
+  /** Every email, SMS, call, campaign and reminder goes through it. */
   messages: MessageSender;
+  automations: AutomationRunner;
   /** Every automation webhook goes through it: the network policy and the size and time caps. */
   outbound: OutboundHttp;
   now: () => Date;
   /** How late a reminder may still fire at once instead of being refused. */
   reminderGraceMs: number;
+}
+
+export interface ActivityDepsOptions {
+  db: Kysely<Database>;
+  temporal: Client;
+  outbound: OutboundHttp;
+  /** Where the built-in calendar's join links point. */
+  meetingLinkBase: string;
+  reminderGraceMs: number;
+  now?: () => Date;
+  /** Another adapter in place of a built-in one (a test's, say). */
+  calendar?: CalendarProvider;
+  messages?: MessageSender;
+  automations?: AutomationRunner;
+}
+
+/**
+ * The one place the activities' dependencies are put together, used by the
+ * worker, the tests and the benches: the built-in providers (the Postgres
+ * calendar, the Postgres outbox, webhook automations) unless others are given.
+ */
+export function createActivityDeps(options: ActivityDepsOptions): ActivityDeps {
+  const { db, outbound } = options;
+  const now = options.now ?? (() => new Date());
+  const messages = options.messages ?? createOutboxSender(db);
+  return {
+    db,
+    temporal: options.temporal,
+    calendar:
+      options.calendar ?? createPostgresCalendar({ db, meetingLinkBase: options.meetingLinkBase }),
+    messages,
+    automations: options.automations ?? createWebhookAutomations({ db, outbound, messages, now }),
+    outbound,
+    now,
+    reminderGraceMs: options.reminderGraceMs,
+  };
 }

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import type { Interval } from '../providers/calendar-provider';
 import { MAX_AVAILABILITY_DAYS } from '../plan/date-bounds';
 import type { TenantSettings } from '../tenants/tenant-settings';
 import { longestWorkingStretch } from '../tenants/working-stretch';
@@ -9,11 +10,6 @@ import { longestWorkingStretch } from '../tenants/working-stretch';
  * time zones. One call never holds the worker for long.
  */
 export const MAX_SLOT_DAYS = MAX_AVAILABILITY_DAYS + 2;
-
-export interface Interval {
-  start: Date;
-  end: Date;
-}
 
 export interface FreeSlotsQuery {
   from: Date;

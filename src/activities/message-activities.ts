@@ -1,10 +1,6 @@
-import { findOutboxByKey, insertOutboxOnce } from '../db/outbox-repository';
 import { idempotencyKey, type StepInput, type StepOutput } from '../plan/step-io';
-import { findTenant } from '../tenants/tenants-repository';
-import { ensureWebhookSecret, signingSecrets } from '../tenants/webhook-secrets-repository';
 import type { ActivityDeps } from './deps';
 import { InvalidStepError } from './errors';
-import { postWebhook } from './post-webhook';
 import { composeEmail, render, templateValues } from './render-message';
 
 /** Steps that reach people or systems: email, SMS, calls, campaigns, automations. */
@@ -68,54 +64,16 @@ export function createMessageActivities(deps: ActivityDeps) {
 
     async trigger_automation(input: StepInput<'trigger_automation'>): Promise<StepOutput> {
       const { automation, payload } = input.params;
-      const key = idempotencyKey(input);
-      const tenant = await findTenant(deps.db, input.tenant_id);
-      const url = tenant?.settings.automations[automation];
-      const request = {
+      const run = await deps.automations.run({
+        tenant_id: input.tenant_id,
         automation,
         payload: payload ?? {},
+        idempotency_key: idempotencyKey(input),
         plan_id: input.plan_id,
-        step: input.step,
+        step_index: input.step,
         chained: input.chained ?? null,
-      };
-      if (!url) {
-        // No webhook configured: the automation waits in the outbox, like any other message.
-        const row = await insertOutboxOnce(deps.db, {
-          ...common(input),
-          channel: 'automation',
-          recipients: [automation],
-          payload: request,
-        });
-        return { message_id: row.id, status: row.status, automation };
-      }
-      // A retry after the answer was recorded returns it instead of calling the webhook again.
-      const done = await findOutboxByKey(deps.db, input.tenant_id, key);
-      if (done) {
-        const recorded = done.payload as { response?: unknown } | null;
-        return {
-          message_id: done.id,
-          status: done.status,
-          automation,
-          response: recorded?.response,
-        };
-      }
-      const now = deps.now();
-      const secret = await ensureWebhookSecret(deps.db, input.tenant_id, now);
-      const response = await postWebhook(deps.outbound, {
-        url,
-        id: key,
-        body: request,
-        secrets: signingSecrets(secret),
-        now,
       });
-      const row = await insertOutboxOnce(deps.db, {
-        ...common(input),
-        channel: 'automation',
-        recipients: [url],
-        status: 'delivered',
-        payload: { request, response },
-      });
-      return { message_id: row.id, status: row.status, automation, response };
+      return { ...run, automation };
     },
   };
 }

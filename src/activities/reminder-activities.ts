@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { insertOutboxOnce, type OutboxChannel } from '../db/outbox-repository';
-import { finishReminder, insertReminderOnce, lockReminder } from '../db/reminders-repository';
+import { findReminder, finishReminder, insertReminderOnce } from '../db/reminders-repository';
 import { parseOffset } from '../plan/offset';
+import type { MessageChannel } from '../providers/messages';
 import { idempotencyKey, type StepInput, type StepOutput } from '../plan/step-io';
 import { applyOffset, toInstant } from '../time/zoned-time';
 import { reminderWorkflowId, type ReminderDelivery } from '../workflows/definitions';
@@ -68,39 +68,40 @@ export function createReminderActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Delivers a due reminder into the outbox, once. The row decides, not the
-     * workflow's timer: a reminder whose row moved later (a move whose signal
-     * was lost) is not delivered but answered `moved`, to be waited for again;
-     * a cancelled one is left alone. The row is locked meanwhile, so a move
-     * cannot slip between the check and the delivery.
+     * Delivers a due reminder through the tenant's message sender, once. The row
+     * decides, not the workflow's timer: a reminder whose row moved later (a move
+     * whose signal was lost) is not delivered but answered `moved`, to be waited
+     * for again; a cancelled one is left alone. The row is not locked across the
+     * send (a vendor's call would hold a pooled connection while the sender needs
+     * another): a move or a cancellation that lands in the moment between the
+     * check and the send finds the reminder already on its way.
      */
     async deliver_reminder(ref: ReminderRef & { fire_at?: string }): Promise<ReminderDelivery> {
-      return deps.db.transaction().execute(async (trx) => {
-        const reminder = await lockReminder(trx, ref.tenant_id, ref.reminder_id);
-        if (!reminder || reminder.status === 'cancelled') return { outcome: 'cancelled' };
-        if (reminder.status !== 'pending') return { outcome: 'fired' };
-        const now = deps.now();
-        const due = reminder.fire_at.getTime();
-        if (ref.fire_at && due !== Date.parse(ref.fire_at) && due > now.getTime()) {
-          return { outcome: 'moved', fire_at: reminder.fire_at.toISOString() };
-        }
-        const row = await insertOutboxOnce(trx, {
-          tenant_id: ref.tenant_id,
-          channel: reminder.channel as OutboxChannel,
-          recipients: reminder.recipients,
-          subject: 'Reminder',
-          body: reminder.message,
-          payload: { reminder_id: reminder.id, fire_at: reminder.fire_at.toISOString() },
-          idempotency_key: `reminder:${reminder.id}`,
-          plan_id: reminder.plan_id,
-          step_index: reminder.step_index,
-        });
-        await finishReminder(trx, ref.tenant_id, ref.reminder_id, 'fired', {
-          fired_at: now,
-          outbox_id: row.id,
-        });
-        return { outcome: 'fired' };
+      const reminder = await findReminder(deps.db, ref.tenant_id, ref.reminder_id);
+      if (!reminder || reminder.status === 'cancelled') return { outcome: 'cancelled' };
+      if (reminder.status !== 'pending') return { outcome: 'fired' };
+      const now = deps.now();
+      const due = reminder.fire_at.getTime();
+      if (ref.fire_at && due !== Date.parse(ref.fire_at) && due > now.getTime()) {
+        return { outcome: 'moved', fire_at: reminder.fire_at.toISOString() };
+      }
+      // Keyed by the reminder, so a retry after the send and before the row is stamped sends nothing more.
+      const delivery = await deps.messages.send({
+        tenant_id: ref.tenant_id,
+        channel: reminder.channel as MessageChannel,
+        recipients: reminder.recipients,
+        subject: 'Reminder',
+        body: reminder.message,
+        payload: { reminder_id: reminder.id, fire_at: reminder.fire_at.toISOString() },
+        idempotency_key: `reminder:${reminder.id}`,
+        plan_id: reminder.plan_id,
+        step_index: reminder.step_index,
       });
+      await finishReminder(deps.db, ref.tenant_id, ref.reminder_id, 'fired', {
+        fired_at: now,
+        outbox_id: delivery.message_id,
+      });
+      return { outcome: 'fired' };
     },
 
     async mark_reminder_cancelled(ref: ReminderRef): Promise<void> {

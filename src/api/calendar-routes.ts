@@ -2,17 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { CalendarConflictError, MeetingNotFoundError } from '../activities/errors';
-import { listEvents, toMeeting, type Meeting } from '../db/calendar-repository';
 import { dateTime } from '../plan/action-params';
 import { isInYearRange, YEARS_MESSAGE } from '../plan/date-bounds';
 import { timeZone } from '../plan/plan-schema';
-import type { CalendarProvider } from '../providers/calendar-provider';
+import type { CalendarProvider, Meeting } from '../providers/calendar-provider';
 import { followMeeting, type ReminderSyncDeps } from '../reminders/reminder-sync';
 import { toInstant } from '../time/zoned-time';
 import { HttpError, notFound } from './http-error';
 import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
-import { decodeCursor, limitParam, page, parseQuery } from './pagination';
+import { decodeCursor, encodeCursor, limitParam, parseQuery } from './pagination';
 import { tenantOf } from './tenant-context';
 
 const instant = z.iso
@@ -50,7 +49,6 @@ export interface CalendarRoutesDeps extends ReminderSyncDeps {
 
 /** The tenant's calendar: list events, move or cancel one (its reminders follow). */
 export function calendarRoutes(deps: CalendarRoutesDeps): Router {
-  const { db } = deps;
   const router = Router();
 
   const change = async (res: Response, apply: () => Promise<Meeting>) => {
@@ -101,26 +99,22 @@ export function calendarRoutes(deps: CalendarRoutesDeps): Router {
 
   router.get('/v1/calendar/events', async (req, res) => {
     const query = parseQuery(eventsQuery, req.query);
-    const rows = await listEvents(db, tenantOf(res).id, {
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const meetings = await deps.calendar.list(tenantOf(res).id, {
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
       status: query.status,
       limit: query.limit,
-      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+      after: after && { start: after.created_at, meeting_id: after.id },
     });
-    res.json(
-      page(
-        rows,
-        query.limit,
-        (row) => ({
-          ...toMeeting(row),
-          plan_id: row.plan_id,
-          step: row.step_index,
-          created_at: row.created_at.toISOString(),
-        }),
-        (row) => ({ created_at: row.start_at, id: row.id }),
-      ),
-    );
+    // The cursor carries the last meeting's (start, id): the order the calendar lists in.
+    const last = meetings.length === query.limit ? meetings[meetings.length - 1] : undefined;
+    res.json({
+      data: meetings,
+      next_cursor: last
+        ? encodeCursor({ created_at: new Date(last.start_time), id: last.meeting_id })
+        : null,
+    });
   });
   return router;
 }

@@ -1,22 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CalendarEventRow, Database } from './database';
 import { afterCursor, inKeysetOrder, type KeysetCursor, type KeysetOrder } from './keyset';
+import type { Meeting } from '../providers/calendar-provider';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** A meeting as steps and the API see it. */
-export interface Meeting {
-  meeting_id: string;
-  title: string;
-  start_time: string;
-  end_time: string;
-  attendees: string[];
-  join_link: string;
-  status: 'confirmed' | 'cancelled';
-  description: string | null;
-  location: string | null;
-  cancel_reason: string | null;
-}
 
 export function toMeeting(row: CalendarEventRow): Meeting {
   return {

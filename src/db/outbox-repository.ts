@@ -3,20 +3,10 @@ import type { Kysely } from 'kysely';
 import { afterCursor, type KeysetCursor } from './keyset';
 import type { Database, OutboxRow } from './database';
 
-export type OutboxChannel = 'email' | 'sms' | 'call' | 'campaign' | 'automation' | 'notification';
+import type { DeliveryStatus, OutgoingMessage } from '../providers/messages';
 
-export interface OutboxMessage {
-  tenant_id: string;
-  channel: OutboxChannel;
-  recipients: string[];
-  subject?: string | null;
-  body?: string | null;
-  payload?: Record<string, unknown> | null;
-  status?: string;
-  idempotency_key: string;
-  plan_id?: string | null;
-  step_index?: number | null;
-}
+/** A message as the outbox keeps it: what was sent, and where its delivery stands. */
+export type OutboxMessage = OutgoingMessage & { status?: DeliveryStatus };
 
 /** Writes a message unless its idempotency key is already there; returns the row either way. */
 export async function insertOutboxOnce(

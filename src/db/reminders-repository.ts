@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, ReminderRow } from './database';
 import { afterCursor, inKeysetOrder, type KeysetCursor, type KeysetOrder } from './keyset';
 
@@ -50,21 +50,6 @@ export async function findReminder(
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
-    .executeTakeFirst();
-}
-
-/** Reads a reminder and locks its row until the transaction ends, so no move or cancel slips in. */
-export async function lockReminder(
-  trx: Transaction<Database>,
-  tenantId: string,
-  id: string,
-): Promise<ReminderRow | undefined> {
-  return trx
-    .selectFrom('reminders')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .forUpdate()
     .executeTakeFirst();
 }
 

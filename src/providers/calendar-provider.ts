@@ -1,7 +1,40 @@
-import type { Meeting } from '../db/calendar-repository';
-import type { Interval } from '../activities/free-slots';
+/** A meeting as steps and the API see it. */
+export interface Meeting {
+  meeting_id: string;
+  title: string;
+  start_time: string;
+  end_time: string;
+  attendees: string[];
+  join_link: string;
+  status: 'confirmed' | 'cancelled';
+  description: string | null;
+  location: string | null;
+  cancel_reason: string | null;
+}
 
-export type { Meeting };
+/** A stretch of time, busy or free. */
+export interface Interval {
+  start: Date;
+  end: Date;
+}
+
+/** A meeting as listed: where it came from, too. */
+export interface ListedMeeting extends Meeting {
+  plan_id: string | null;
+  step: number | null;
+  created_at: string;
+}
+
+export interface MeetingListFilter {
+  /** Meetings that end after this. */
+  from?: Date;
+  /** Meetings that start before this. */
+  to?: Date;
+  status?: Meeting['status'];
+  limit: number;
+  /** Meetings after this one, in (start, id) order. */
+  after?: { start: Date; meeting_id: string };
+}
 
 /** How a step names an existing meeting. */
 export interface MeetingRef {
@@ -52,4 +85,6 @@ export interface CalendarProvider {
   /** Confirms a cancelled meeting again; its slot must still be free. */
   restore(request: ChangeRequest): Promise<Meeting>;
   busy(tenantId: string, from: Date, to: Date): Promise<Interval[]>;
+  /** The tenant's meetings in (start, id) order, for the calendar API. */
+  list(tenantId: string, filter: MeetingListFilter): Promise<ListedMeeting[]>;
 }

@@ -10,6 +10,7 @@ import {
   findEventForUpdate,
   insertEventOnce,
   matchEvents,
+  listEvents,
   overlappingEvents,
   toMeeting,
 } from '../db/calendar-repository';
@@ -241,6 +242,22 @@ export function createPostgresCalendar(config: PostgresCalendarConfig): Calendar
     async busy(tenantId: string, from: Date, to: Date) {
       const events = await overlappingEvents(db, tenantId, from, to);
       return events.map((e) => ({ start: e.start_at, end: e.end_at }));
+    },
+
+    async list(tenantId, filter) {
+      const rows = await listEvents(db, tenantId, {
+        from: filter.from,
+        to: filter.to,
+        status: filter.status,
+        limit: filter.limit,
+        after: filter.after && { created_at: filter.after.start, id: filter.after.meeting_id },
+      });
+      return rows.map((row) => ({
+        ...toMeeting(row),
+        plan_id: row.plan_id,
+        step: row.step_index,
+        created_at: row.created_at.toISOString(),
+      }));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { Meeting } from '../db/calendar-repository';
+import type { Meeting } from '../providers/calendar-provider';
 import type { ReminderRow } from '../db/database';
 import { insertReminderOnce, remindersCancelledBy } from '../db/reminders-repository';
 import { ERRAND_TENANT } from '../temporal/search-attributes';

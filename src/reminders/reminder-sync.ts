@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database, ReminderRow } from '../db/database';
-import type { Meeting } from '../db/calendar-repository';
+import type { Meeting } from '../providers/calendar-provider';
 import {
   finishReminder,
   movePendingReminder,

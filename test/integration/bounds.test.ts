@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCalendarActivities } from '../../src/activities/calendar-activities';
-import type { ActivityDeps } from '../../src/activities/deps';
+import { createActivityDeps, type ActivityDeps } from '../../src/activities/deps';
 import { InvalidStepError, NoAvailabilityError } from '../../src/activities/errors';
 import { overlapQuery, overlappingEvents } from '../../src/db/calendar-repository';
-import { createOutboxSender } from '../../src/providers/message-sender';
-import { createPostgresCalendar } from '../../src/providers/postgres-calendar';
 import { startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
@@ -146,15 +144,14 @@ describe('intents outside the bounds', () => {
 
 describe('the worker bounds check_availability whatever reaches it', () => {
   const activities = () => {
-    const deps: ActivityDeps = {
+    const deps: ActivityDeps = createActivityDeps({
       db: h.db,
       temporal: h.client,
-      calendar: createPostgresCalendar({ db: h.db, meetingLinkBase: 'https://meet.example.com/' }),
-      messages: createOutboxSender(h.db),
       outbound: { post: () => Promise.reject(new Error('no network in this test')) },
+      meetingLinkBase: 'https://meet.example.com/',
       now: () => new Date('2026-01-01T00:00:00Z'),
       reminderGraceMs: 0,
-    };
+    });
     return createCalendarActivities(deps);
   };
   const input = (params: Record<string, unknown>) => ({

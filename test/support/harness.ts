@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { inject } from 'vitest';
 import { createActivities, type Activities, type ActivityDeps } from '../../src/activities';
+import { createActivityDeps } from '../../src/activities/deps';
 import { createApp } from '../../src/api/app';
 import { createDb } from '../../src/db/create-db';
 import type { Planner } from '../../src/planner/planner';
@@ -13,8 +14,6 @@ import { createRulesPlanner } from '../../src/planner/rules-planner';
 import type { Database } from '../../src/db/database';
 import { createOutboundHttp } from '../../src/net/outbound-http';
 import { WEBHOOK_MAX_RESPONSE_BYTES } from '../../src/net/webhook-limits';
-import { createOutboxSender } from '../../src/providers/message-sender';
-import { createPostgresCalendar } from '../../src/providers/postgres-calendar';
 import { ensureTenant, type Tenant } from '../../src/tenants/tenants-repository';
 import type { Role } from '../../src/auth/api-key';
 import { createApiKey } from '../../src/auth/api-keys-repository';
@@ -113,20 +112,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const allowPrivateNetwork = options.allowPrivateNetwork ?? true;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
-  const deps: ActivityDeps = {
+  // A test's own adapters (options.deps) stand in for the built-in ones everywhere they are used.
+  const deps: ActivityDeps = createActivityDeps({
     db,
     temporal: client,
-    calendar: createPostgresCalendar({ db, meetingLinkBase: 'https://meet.example.com/t/' }),
-    messages: createOutboxSender(db),
     outbound: createOutboundHttp({
       allowPrivateNetwork,
       timeoutMs: 10_000,
       maxResponseBytes: WEBHOOK_MAX_RESPONSE_BYTES,
     }),
-    now: () => new Date(),
+    meetingLinkBase: 'https://meet.example.com/t/',
     reminderGraceMs: 60_000,
     ...options.deps,
-  };
+  });
   const activities = createActivities(deps);
   const nativeConnection = await NativeConnection.connect({ address });
   const worker =

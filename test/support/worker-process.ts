@@ -7,11 +7,10 @@ import { Context } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../../src/activities';
+import { createActivityDeps } from '../../src/activities/deps';
 import { createDb } from '../../src/db/create-db';
 import { createOutboundHttp } from '../../src/net/outbound-http';
 import { WEBHOOK_MAX_RESPONSE_BYTES } from '../../src/net/webhook-limits';
-import { createOutboxSender } from '../../src/providers/message-sender';
-import { createPostgresCalendar } from '../../src/providers/postgres-calendar';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -24,19 +23,19 @@ async function main() {
   const address = env('TEMPORAL_ADDRESS');
   const db = createDb({ url: env('DATABASE_URL'), maxConnections: 3 });
   const temporal = new Client({ connection: await Connection.connect({ address }) });
-  const activities: Activities = createActivities({
-    db,
-    temporal,
-    calendar: createPostgresCalendar({ db, meetingLinkBase: 'https://meet.example.com/t/' }),
-    messages: createOutboxSender(db),
-    outbound: createOutboundHttp({
-      allowPrivateNetwork: true,
-      timeoutMs: 10_000,
-      maxResponseBytes: WEBHOOK_MAX_RESPONSE_BYTES,
+  const activities: Activities = createActivities(
+    createActivityDeps({
+      db,
+      temporal,
+      outbound: createOutboundHttp({
+        allowPrivateNetwork: true,
+        timeoutMs: 10_000,
+        maxResponseBytes: WEBHOOK_MAX_RESPONSE_BYTES,
+      }),
+      meetingLinkBase: 'https://meet.example.com/t/',
+      reminderGraceMs: 60_000,
     }),
-    now: () => new Date(),
-    reminderGraceMs: 60_000,
-  });
+  );
   const hang = process.env.HANG_AFTER_WRITE as keyof Activities | undefined;
   if (hang) {
     const real = activities[hang] as (input: unknown) => Promise<unknown>;

@@ -4,7 +4,7 @@ import type { OutboundHttp } from '../net/outbound-http';
 import { OutboundRequestError } from '../net/outbound-request-error';
 import { storableAnswer } from '../net/storable-answer';
 import { postgresSafeText } from '../plan/postgres-safe';
-import { AutomationRejectedError, WebhookRefusedError } from './errors';
+import { AutomationRejectedError, WebhookRefusedError } from '../activities/errors';
 
 /** How much of a failed answer's body the worker log keeps. */
 const LOGGED_BODY_CHARS = 2000;
