@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { buildCalendar, buildDb, buildLogger, buildPlanner, buildTemporalClient } from '../clients';
 import { ConfigError, loadConfig, type ConnectedConfig } from '../config';
@@ -43,10 +43,24 @@ export async function startApi(
     ageMs: config.ERRAND_RECONCILE_AGE_MS,
     batchSize: config.ERRAND_RECONCILE_BATCH,
   }).start(config.ERRAND_RECONCILE_INTERVAL_MS);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-    s.once('error', reject);
-  });
+  // Not app.listen: Express 5 calls its callback on a listen error too, so a port already
+  // taken looked like a running API.
+  const server = createServer(app);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.PORT, config.HOST, () => resolve());
+    });
+  } catch (err) {
+    await reconciler.stop();
+    await temporal.connection.close();
+    await db.destroy();
+    throw (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      ? new ConfigError(
+          `port ${config.PORT} on ${config.HOST} is already in use (is Errand already running?); set PORT to another`,
+        )
+      : err;
+  }
   return {
     server,
     close: async () => {
