@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KeyRingError, parseKeyRing } from './crypto/key-ring';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -28,6 +29,22 @@ const configSchema = z.object({
   ERRAND_KEY_PEPPER: z.string().min(32, 'must be at least 32 characters').optional(),
   /** The deployment's operator key: creates tenants and their keys. Unset: no operator key. */
   ERRAND_OPERATOR_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * AES-256-GCM keys, `kid:base64key[,kid:base64key...]`, the first sealing and all opening:
+   * for Temporal payloads and tenants' stored credentials. `npm start` makes one in .errand.
+   */
+  ERRAND_ENCRYPTION_KEYS: z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      if (text === undefined) return;
+      try {
+        parseKeyRing(text);
+      } catch (err) {
+        if (!(err instanceof KeyRingError)) throw err;
+        ctx.addIssue({ code: 'custom', message: err.message });
+      }
+    }),
   /** The `errand` CLI's key; unset: --key, else .errand/credentials.json. */
   ERRAND_API_KEY: z.string().min(1).optional(),
   /** Requests each API key may make per minute, counted across API processes; 0: no limit. */

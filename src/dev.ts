@@ -13,6 +13,7 @@ import { ensureTenant, type Tenant } from './tenants/tenants-repository';
 import { startWorker } from './worker';
 import { BUILT_IN_PEPPER } from './auth/api-key';
 import { ensureDevCredentials } from './dev-credentials';
+import { ensureDevEncryptionKeys } from './dev-encryption-keys';
 
 /**
  * `npm start`: Errand on its built-in defaults — a Temporal dev server on a
@@ -24,7 +25,14 @@ async function main(): Promise<void> {
   installWorkerRuntime(loaded);
   const database = await openDatabaseServer({ url: loaded.DATABASE_URL, log: console.log });
   stops.push(() => database.stop());
-  const config = { ...loaded, DATABASE_URL: database.url };
+  const dataDir = fileURLToPath(new URL('../.errand', import.meta.url));
+  mkdirSync(dataDir, { recursive: true });
+  const config = {
+    ...loaded,
+    DATABASE_URL: database.url,
+    ERRAND_ENCRYPTION_KEYS:
+      loaded.ERRAND_ENCRYPTION_KEYS ?? ensureDevEncryptionKeys(`${dataDir}/encryption-keys`),
+  };
   await ensureDatabase(config.DATABASE_URL);
   const db = buildDb(config, buildLogger(config));
   stops.push(() => db.destroy());
@@ -35,8 +43,6 @@ async function main(): Promise<void> {
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   });
 
-  const dataDir = fileURLToPath(new URL('../.errand', import.meta.url));
-  mkdirSync(dataDir, { recursive: true });
   const credentials = await ensureDevCredentials(db, {
     path: `${dataDir}/credentials.json`,
     tenant: tenant.id,
