@@ -12,6 +12,11 @@ const configSchema = z.object({
   /** Connections per process pool; the worker runs as many activities at once. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
+  /**
+   * Requests the API serves at once; more are refused with 503 overloaded and Retry-After.
+   * Unset: four per connection of the pool.
+   */
+  ERRAND_MAX_IN_FLIGHT_REQUESTS: z.coerce.number().int().min(1).max(100_000).optional(),
   PORT: port.default(3000),
   HOST: z.string().default('127.0.0.1'),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),

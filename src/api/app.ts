@@ -28,6 +28,7 @@ import { tenantRoutes } from './tenant-routes';
 import { BUILT_IN_PEPPER } from '../auth/api-key';
 import { enforcePermissions } from '../auth/permissions';
 import { keyRateLimit, postgresRequestCounter } from './key-rate-limit';
+import { admission } from './admission';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -52,6 +53,10 @@ export interface AppDeps {
   afterPlanInsert?: () => void;
   /** ERRAND_KEY_REQUESTS_PER_MINUTE: requests each API key may make per minute; 0 or unset: no limit. */
   keyRequestsPerMinute?: number;
+  /** Requests served at once under /v1; more get 503 overloaded. Default: unlimited. */
+  maxInFlight?: number;
+  /** A pool of its own for /healthz, so the check answers while the API's pool is saturated. */
+  healthDb?: Kysely<Database>;
   /** Reported by /healthz: whether Errand started its own Postgres. */
   databaseKind: DatabaseKind;
 }
@@ -72,12 +77,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(pinoHttp({ logger: deps.logger, quietReqLogger: true, genReqId: requestIdOf }));
+  // Before the body is read, so a refused request costs next to nothing.
+  if (deps.maxInFlight) app.use('/v1', admission({ maxInFlight: deps.maxInFlight }).handler);
   app.use(express.json({ limit: deps.bodyLimit, strict: true }), refuseUnsafeStrings);
 
   app.get('/healthz', async (_req, res) => {
     // Bounded, so a server that does not answer shows as down instead of hanging the check.
     const checks = await Promise.allSettled([
-      withTimeout(sql`select 1`.execute(deps.db), HEALTH_CHECK_MS),
+      withTimeout(sql`select 1`.execute(deps.healthDb ?? deps.db), HEALTH_CHECK_MS),
       withTimeout(deps.temporal.workflowService.getSystemInfo({}), HEALTH_CHECK_MS),
     ]);
     const [database, temporal] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));

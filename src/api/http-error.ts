@@ -42,7 +42,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const error = toHttpError(err);
     const internal = error.status >= 500;
-    if (internal) (req.log ?? logger).error({ err, request_id: req.id }, 'request failed');
+    // An overloaded API refuses many requests a second: logging each would add to the load.
+    if (internal && error.code !== 'overloaded') (req.log ?? logger).error({ err, request_id: req.id }, 'request failed');
     res
       .status(error.status)
       .set(error.headers)

@@ -13,6 +13,7 @@ export async function startApi(
 ): Promise<{ server: Server; close: () => Promise<void> }> {
   const logger = buildLogger(config);
   const db = buildDb(config, logger);
+  const healthDb = buildDb({ ...config, DATABASE_POOL_SIZE: 1 }, logger);
   const temporal = await buildTemporalClient(config);
   const app = createApp({
     db,
@@ -33,6 +34,8 @@ export async function startApi(
         ? () => process.kill(process.pid, 'SIGKILL')
         : undefined,
     databaseKind,
+    maxInFlight: config.ERRAND_MAX_IN_FLIGHT_REQUESTS ?? 4 * config.DATABASE_POOL_SIZE,
+    healthDb,
   });
   const reconciler = createSubmissionReconciler({
     db,
@@ -55,6 +58,7 @@ export async function startApi(
     await reconciler.stop();
     await temporal.connection.close();
     await db.destroy();
+    await healthDb.destroy();
     throw (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
       ? new ConfigError(
           `port ${config.PORT} on ${config.HOST} is already in use (is Errand already running?); set PORT to another`,
@@ -68,6 +72,7 @@ export async function startApi(
       await reconciler.stop();
       await temporal.connection.close();
       await db.destroy();
+      await healthDb.destroy();
     },
   };
 }
