@@ -70,7 +70,7 @@ export function requireRole(route: string): RequestHandler {
         403,
         'forbidden',
         permission.role
-          ? `this needs a key with the role ${permission.role} or above; this key is ${principal.role}`
+          ? `this needs a key with the role ${permission.role} or above; this ${principal.kind === 'jwt' ? 'token' : 'key'} is ${principal.role}`
           : 'only the operator key may do this',
       ),
     );
