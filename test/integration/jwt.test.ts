@@ -161,6 +161,27 @@ describe('JWT bearer tokens', () => {
     expect(res.status).toBe(400); // past the role check: a submitter's plan, refused as invalid
   });
 
+  it('acts only for its own tenant: another tenant’s plan is 404 to its admin', async () => {
+    const plan = await h.api('POST', '/v1/plans', {
+      intent: 'victim',
+      require_approval: true,
+      actions: [{ type: 'send_email', params: { to: ['v@example.com'], subject: 's', body: 'b' } }],
+    });
+    expect(plan.status).toBe(201);
+    const foreign = await h.newTenant();
+    const token = await hs256(claims({ tenant: foreign.id, roles: ['admin'] }));
+    for (const [method, path, body] of [
+      ['GET', `/v1/plans/${plan.body.plan_id}`],
+      ['POST', `/v1/plans/${plan.body.plan_id}/approve`, {}],
+      ['POST', `/v1/plans/${plan.body.plan_id}/cancel`],
+    ] as const) {
+      expect((await call(h, token, method, path, body)).status, `${method} ${path}`).toBe(404);
+    }
+    const list = await call(h, token);
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(list.body)).not.toContain(plan.body.plan_id);
+  });
+
   it('still takes API keys when JWTs are on', async () => {
     expect((await h.apiAs('viewer', 'GET', '/v1/plans')).status).toBe(200);
   });
