@@ -7,7 +7,15 @@ import { createActivityDeps, type ActivityDeps } from './activities/deps';
 import type { Config, ConnectedConfig } from './config';
 import { createDb } from './db/create-db';
 import type { Database } from './db/database';
-import { createOutboundHttp, type OutboundHttp } from './net/outbound-http';
+import { createOutboundGet, createOutboundHttp, type OutboundHttp } from './net/outbound-http';
+import {
+  createJwtVerifier,
+  JWKS_ALGORITHMS,
+  JWKS_MAX_BYTES,
+  JWKS_TIMEOUT_MS,
+  SECRET_ALGORITHMS,
+  type JwtVerifier,
+} from './auth/jwt-verifier';
 import { WEBHOOK_MAX_RESPONSE_BYTES } from './net/webhook-limits';
 import { createOpenAIPlanner } from './planner/openai-planner';
 import type { Planner } from './planner/planner';
@@ -78,6 +86,29 @@ export function buildOutboundHttp(config: Config): OutboundHttp {
     timeoutMs: config.ERRAND_WEBHOOK_TIMEOUT_MS,
     maxResponseBytes: WEBHOOK_MAX_RESPONSE_BYTES,
   });
+}
+
+/** The JWT verifier configuration asks for, or undefined when JWTs are off. */
+export function buildJwtVerifier(config: Config): JwtVerifier | undefined {
+  const secret = config.ERRAND_JWT_SECRET;
+  const jwksUrl = config.ERRAND_JWT_JWKS_URL;
+  if (!secret && !jwksUrl) return undefined;
+  return createJwtVerifier(
+    {
+      key: secret ? { secret } : { jwksUrl: jwksUrl! },
+      algorithms: config.ERRAND_JWT_ALGORITHMS ?? (secret ? SECRET_ALGORITHMS : JWKS_ALGORITHMS),
+      // loadConfig refuses JWTs without both.
+      issuer: config.ERRAND_JWT_ISSUER!,
+      audience: config.ERRAND_JWT_AUDIENCE!,
+      claims: { tenant: config.ERRAND_JWT_TENANT_CLAIM, roles: config.ERRAND_JWT_ROLES_CLAIM },
+      clockToleranceSeconds: config.ERRAND_JWT_CLOCK_TOLERANCE_SECONDS,
+    },
+    createOutboundGet({
+      allowPrivateNetwork: config.ERRAND_ALLOW_PRIVATE_NETWORK,
+      timeoutMs: JWKS_TIMEOUT_MS,
+      maxResponseBytes: JWKS_MAX_BYTES,
+    }),
+  );
 }
 
 /** The activities' dependencies from configuration: the built-in providers. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { JWKS_ALGORITHMS, SECRET_ALGORITHMS } from './auth/jwt-verifier';
 import { KeyRingError, parseKeyRing } from './crypto/key-ring';
+import { outboundUrlProblem } from './net/url-policy';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -54,6 +56,20 @@ const configSchema = z.object({
   ERRAND_API_KEY: z.string().min(1).optional(),
   /** Requests each API key may make per minute, counted across API processes; 0: no limit. */
   ERRAND_KEY_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  /** JWT bearer tokens, verified with this HS256/384/512 secret; or with ERRAND_JWT_JWKS_URL's keys. */
+  ERRAND_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ERRAND_JWT_JWKS_URL: z.string().url().optional(),
+  /** Required when JWTs are on: tokens of another issuer or audience are refused. */
+  ERRAND_JWT_ISSUER: z.string().min(1).optional(),
+  ERRAND_JWT_AUDIENCE: z.string().min(1).optional(),
+  /** Comma-separated; default: HS256,HS384,HS512 with a secret, every asymmetric one with a JWKS. */
+  ERRAND_JWT_ALGORITHMS: z
+    .string()
+    .optional()
+    .transform((v) => v?.split(',').map((a) => a.trim())),
+  ERRAND_JWT_TENANT_CLAIM: z.string().min(1).max(200).default('tenant'),
+  ERRAND_JWT_ROLES_CLAIM: z.string().min(1).max(200).default('roles'),
+  ERRAND_JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   MEETING_LINK_BASE: z.string().url().default('https://meet.example.com/errand/'),
   REMINDER_GRACE_SECONDS: z.coerce.number().int().min(0).max(86400).default(300),
   ERRAND_BODY_LIMIT: z.string().default('256kb'),
@@ -77,6 +93,46 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** JWT settings that only make sense together: one key source, an issuer, an audience, fitting algorithms. */
+function jwtProblems(
+  c: {
+    ERRAND_JWT_SECRET?: string;
+    ERRAND_JWT_JWKS_URL?: string;
+    ERRAND_JWT_ISSUER?: string;
+    ERRAND_JWT_AUDIENCE?: string;
+    ERRAND_JWT_ALGORITHMS?: string[];
+    ERRAND_ALLOW_PRIVATE_NETWORK: boolean;
+  },
+  ctx: z.RefinementCtx,
+) {
+  const problem = (path: string, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [path], message });
+  if (c.ERRAND_JWT_SECRET && c.ERRAND_JWT_JWKS_URL) {
+    problem('ERRAND_JWT_JWKS_URL', 'set ERRAND_JWT_SECRET or ERRAND_JWT_JWKS_URL, not both');
+  }
+  const on = c.ERRAND_JWT_SECRET ?? c.ERRAND_JWT_JWKS_URL;
+  if (!on) {
+    for (const name of [
+      'ERRAND_JWT_ISSUER',
+      'ERRAND_JWT_AUDIENCE',
+      'ERRAND_JWT_ALGORITHMS',
+    ] as const)
+      if (c[name] !== undefined) problem(name, 'needs ERRAND_JWT_SECRET or ERRAND_JWT_JWKS_URL');
+    return;
+  }
+  if (!c.ERRAND_JWT_ISSUER) problem('ERRAND_JWT_ISSUER', 'is required when JWTs are on');
+  if (!c.ERRAND_JWT_AUDIENCE) problem('ERRAND_JWT_AUDIENCE', 'is required when JWTs are on');
+  const url = c.ERRAND_JWT_JWKS_URL;
+  const urlProblem =
+    url && outboundUrlProblem(url, { allowPrivateNetwork: c.ERRAND_ALLOW_PRIVATE_NETWORK });
+  if (urlProblem) problem('ERRAND_JWT_JWKS_URL', urlProblem);
+  const allowed: readonly string[] = c.ERRAND_JWT_SECRET ? SECRET_ALGORITHMS : JWKS_ALGORITHMS;
+  for (const alg of c.ERRAND_JWT_ALGORITHMS ?? []) {
+    if (!allowed.includes(alg))
+      problem('ERRAND_JWT_ALGORITHMS', `${alg || '(empty)'} is not one of ${allowed.join(', ')}`);
+  }
+}
+
 /** Errand's configuration, read once at start by a composition root. */
 export type Config = Readonly<z.output<typeof configSchema>>;
 
@@ -94,7 +150,7 @@ export class ConfigError extends Error {
  * @example const config = loadConfig(process.env);
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const result = configSchema.safeParse(env);
+  const result = configSchema.superRefine(jwtProblems).safeParse(env);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`bad configuration:\n${lines.join('\n')}`);

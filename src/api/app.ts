@@ -29,6 +29,7 @@ import { BUILT_IN_PEPPER } from '../auth/api-key';
 import { enforcePermissions } from '../auth/permissions';
 import { keyRateLimit, postgresRequestCounter } from './key-rate-limit';
 import { admission } from './admission';
+import type { JwtVerifier } from '../auth/jwt-verifier';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -42,6 +43,8 @@ export interface AppDeps {
   keyPepper?: string;
   /** ERRAND_OPERATOR_KEY: the deployment's key for creating tenants; unset: none. */
   operatorKey?: string;
+  /** Verifies JWT bearer tokens (ERRAND_JWT_*); unset: only API keys are accepted. */
+  jwt?: JwtVerifier;
   bodyLimit: string;
   /** Base address of the Temporal Web UI, for links to runs. */
   webUiUrl: string;
@@ -104,7 +107,7 @@ export function createApp(deps: AppDeps): express.Express {
   const now = deps.now ?? (() => new Date());
   app.use(
     '/v1',
-    authenticate({ db: deps.db, pepper, operatorKey: deps.operatorKey, now }),
+    authenticate({ db: deps.db, pepper, operatorKey: deps.operatorKey, now, jwt: deps.jwt }),
     ...(deps.keyRequestsPerMinute
       ? [
           keyRateLimit({

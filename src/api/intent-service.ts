@@ -17,6 +17,7 @@ import { decisionOf, errorAnswer, refuse, replay, type Answer } from './intent-a
 import { gateIntent, type IntentSource } from './intent-gate';
 import type { PlanService } from './plan-service';
 import { requestHash } from './request-hash';
+import type { Submitter } from './plan-visibility';
 
 export interface IntentRequest {
   text: string;
@@ -31,6 +32,8 @@ export interface IntentRequest {
 /** Who asked, for idempotency and the log; not part of what is planned. */
 export interface IntentCall {
   idempotencyKey?: string;
+  /** Who asked: recorded on the plan the intent starts. */
+  submitter?: Submitter;
   requestId?: string;
   log?: Logger;
 }
@@ -168,6 +171,7 @@ export function createIntentService(deps: IntentServiceDeps) {
             // newline cannot stand in a header, so no key a client sends to /v1/plans meets it.
             idempotencyKey: key ? `intent\n${key}` : undefined,
             requestHash: hash,
+            submitter: call.submitter,
             log: call.log,
           },
         );

@@ -11,7 +11,8 @@ import type { createIntentService } from './intent-service';
 import { decodeCursor, limitParam, page, parseQuery } from './pagination';
 import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
-import { tenantOf } from './tenant-context';
+import { principalOf, tenantOf } from './tenant-context';
+import { submitterOf } from './plan-visibility';
 
 const intentBody = z.strictObject({
   text: z.string().trim().min(1).max(2000),
@@ -47,6 +48,7 @@ export function intentsRoutes(deps: {
     const body = parseBody(intentBody, req.body);
     const { status, body: out } = await deps.intents.handle(tenantOf(res), body, {
       idempotencyKey: key,
+      submitter: submitterOf(principalOf(res)),
       requestId: String(req.id),
       log: req.log,
     });

@@ -48,7 +48,13 @@ export function keyRateLimit(deps: KeyRateLimitDeps): RequestHandler {
   let forgottenUpTo = 0;
   return async (req, res, next) => {
     const principal = principalOf(res);
-    const key = principal.kind === 'operator' ? 'operator' : `key:${principal.key_id}`;
+    // A JWT user is counted per tenant and user, as a key is per key.
+    const key =
+      principal.kind === 'operator'
+        ? 'operator'
+        : principal.kind === 'jwt'
+          ? `jwt:${principal.tenant}:${principal.user}`
+          : `key:${principal.key_id}`;
     const now = deps.now().getTime();
     const windowStart = now - (now % WINDOW_MS);
     const resetS = Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000));

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ROLES } from '../auth/api-key';
 import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys-repository';
+import { userId } from '../auth/user-id';
 import type { Database } from '../db/database';
 import { findTenant } from '../tenants/tenants-repository';
 import { badRequest, notFound } from './http-error';
@@ -13,6 +14,8 @@ import { principalOf } from './tenant-context';
 const createBody = z.strictObject({
   role: z.enum(ROLES),
   name: z.string().trim().min(1).max(200).optional(),
+  /** The user the key acts for: its plans are theirs (`mine`, four eyes). */
+  user: userId.optional(),
   expires_at: z.string().datetime({ offset: true }).optional(),
   /** Only the operator key names a tenant; a tenant's key makes keys for its own tenant. */
   tenant: z.string().min(1).max(63).optional(),
@@ -50,6 +53,7 @@ export function keyRoutes({ db, pepper, now }: KeyRoutesDeps): Router {
       tenant: tenantId,
       role: body.role,
       name: body.name,
+      user: body.user,
       expiresAt,
     });
     res.status(201).json({ ...made.view, key: made.key });

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { isUuid } from '../db/calendar-repository';
@@ -15,6 +15,7 @@ import { HttpError, notFound } from './http-error';
 import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
 import { isTemporalUnavailable, temporalUnavailable } from './temporal-unavailable';
+import { canSee, isOwnPlan } from './plan-visibility';
 import { principalOf, tenantOf } from './tenant-context';
 
 const approveBody = z.strictObject({
@@ -26,9 +27,10 @@ const rejectBody = approveBody.extend({ reason: z.string().trim().min(1).max(100
 export function planControlRoutes(deps: { db: Kysely<Database>; temporal: Client }): Router {
   const router = Router();
 
-  const planOf = async (tenantId: string, id: string) => {
-    const row = isUuid(id) ? await findPlan(deps.db, tenantId, id) : undefined;
-    if (!row) throw notFound('plan');
+  const planOf = async (res: Response, id: string) => {
+    const tenant = tenantOf(res);
+    const row = isUuid(id) ? await findPlan(deps.db, tenant.id, id) : undefined;
+    if (!row || !canSee(row, principalOf(res), tenant)) throw notFound('plan');
     // Its workflow may not exist yet: nothing can be decided or cancelled until it does.
     if (row.status === SUBMITTING) {
       throw new HttpError(
@@ -46,14 +48,23 @@ export function planControlRoutes(deps: { db: Kysely<Database>; temporal: Client
   ] as const) {
     router.post(`/v1/plans/:id/${path}`, requireJson, async (req, res) => {
       const body = parseBody(schema, req.body ?? {});
-      const row = await planOf(tenantOf(res).id, String(req.params.id));
+      const row = await planOf(res, String(req.params.id));
+      const principal = principalOf(res);
+      if (tenantOf(res).settings.four_eyes && isOwnPlan(row, principal)) {
+        throw new HttpError(
+          403,
+          'four_eyes',
+          `the tenant requires four eyes: you submitted this plan, so another approver must ${path} it`,
+        );
+      }
       try {
         const decision = await deps.temporal.workflow
           .getHandle(row.workflow_id)
           .executeUpdate(update, {
             args: [
-              // The decider is whoever the credential names; a body or header cannot claim it.
-              { by: principalOf(res).name, reason: body.reason },
+              // The decider is whoever the credential names (its user, if it has one);
+              // a body or header cannot claim it.
+              { by: principal.user ?? principal.name, reason: body.reason },
             ],
           });
         res.json({ plan_id: row.id, decision });
@@ -64,7 +75,7 @@ export function planControlRoutes(deps: { db: Kysely<Database>; temporal: Client
   }
 
   router.post('/v1/plans/:id/cancel', async (req, res) => {
-    const row = await planOf(tenantOf(res).id, req.params.id);
+    const row = await planOf(res, req.params.id);
     if (TERMINAL_PLAN_STATUSES.includes(row.status as PlanStatus)) throw ended(row.status);
     try {
       await deps.temporal.workflow.getHandle(row.workflow_id).cancel();

@@ -16,6 +16,7 @@ import { initialSteps } from '../workflows/plan-state';
 import { badRequest, HttpError } from './http-error';
 import { idempotencyKeyReused } from './idempotency-key';
 import { insertAdmittedPlan } from './plan-admission';
+import type { Submitter } from './plan-visibility';
 import { policyRefusal } from './plan-policy';
 import { requestHash } from './request-hash';
 import { startPlanWorkflow, type StartPlanConfig } from './start-plan-workflow';
@@ -34,6 +35,8 @@ export interface PlanServiceDeps extends StartPlanConfig {
 }
 
 export interface SubmitOptions {
+  /** Who submits: recorded on the plan, for `mine`, narrowed views and four eyes. */
+  submitter?: Submitter;
   idempotencyKey?: string;
   /** What the key is bound to; default: the hash of the validated plan. */
   requestHash?: string;
@@ -133,6 +136,7 @@ export function createPlanService(deps: PlanServiceDeps) {
           idempotency_key: key ?? null,
           request_hash: hash,
           workflow_input: JSON.stringify(input),
+          ...options.submitter,
           updated_at: new Date(),
         });
       } catch (err) {

@@ -1,4 +1,5 @@
 import type { PlanRow } from '../db/database';
+import { submittedByView } from './plan-visibility';
 
 /** The JSON a client sees for a plan. */
 export function planView(row: PlanRow, links?: { webUi: string }) {
@@ -14,6 +15,7 @@ export function planView(row: PlanRow, links?: { webUi: string }) {
     conversation_id: row.conversation_id,
     user_id: row.user_id,
     source: row.source,
+    submitted_by: submittedByView(row),
     actions: row.actions,
     steps: row.step_results,
     error: row.error,

@@ -5,12 +5,13 @@ import { isUuid } from '../db/calendar-repository';
 import type { Database } from '../db/database';
 import { findPlan, listPlanEvents, listPlans, SUBMITTING } from '../db/plans-repository';
 import { notFound } from './http-error';
-import { idempotencyKeyOf } from './idempotency-key';
+import { idempotencyKeyOf, idempotencyKeyReused } from './idempotency-key';
 import { decodeCursor, limitParam, page, parseQuery } from './pagination';
 import type { PlanService } from './plan-service';
 import { planView } from './plan-view';
 import { requireJson } from './require-json';
-import { tenantOf } from './tenant-context';
+import { canSee, narrowedTo, ownerOf, submitterOf } from './plan-visibility';
+import { principalOf, tenantOf } from './tenant-context';
 
 export interface PlansRoutesDeps {
   db: Kysely<Database>;
@@ -21,6 +22,8 @@ export interface PlansRoutesDeps {
 
 const listQuery = z.strictObject({
   status: z.string().max(40).optional(),
+  /** true: only the caller's own plans (by user, else by key). */
+  mine: z.enum(['true', 'false']).optional(),
   limit: limitParam,
   cursor: z.string().max(500).optional(),
 });
@@ -30,10 +33,14 @@ export function plansRoutes(deps: PlansRoutesDeps): Router {
 
   router.post('/v1/plans', requireJson, async (req, res) => {
     const tenant = tenantOf(res);
+    const principal = principalOf(res);
     const { row, created } = await deps.plans.submit(tenant, req.body, {
       idempotencyKey: idempotencyKeyOf(req),
+      submitter: submitterOf(principal),
       log: req.log,
     });
+    // A repeat must not hand a narrowed submitter another user's plan.
+    if (!created && !canSee(row, principal, tenant)) throw idempotencyKeyReused();
     // 202: saved, but its workflow's start is not confirmed yet; the reconciler will start it.
     const status = !created ? 200 : row.status === SUBMITTING ? 202 : 201;
     res
@@ -49,9 +56,11 @@ export function plansRoutes(deps: PlansRoutesDeps): Router {
 
   router.get('/v1/plans', async (req, res) => {
     const tenant = tenantOf(res);
+    const principal = principalOf(res);
     const query = parseQuery(listQuery, req.query);
     const rows = await listPlans(deps.db, tenant.id, {
       status: query.status,
+      owner: query.mine === 'true' ? ownerOf(principal) : narrowedTo(principal, tenant),
       limit: query.limit,
       before: query.cursor ? decodeCursor(query.cursor) : undefined,
     });
@@ -63,7 +72,7 @@ export function plansRoutes(deps: PlansRoutesDeps): Router {
     const row = isUuid(req.params.id)
       ? await findPlan(deps.db, tenant.id, req.params.id)
       : undefined;
-    if (!row) throw notFound('plan');
+    if (!row || !canSee(row, principalOf(res), tenant)) throw notFound('plan');
     const events = await listPlanEvents(deps.db, tenant.id, row.id);
     res.json({
       ...planView(row, { webUi: deps.webUiLink(row.workflow_id) }),

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { isUuid } from '../db/calendar-repository';
 import type { ReminderRow } from '../db/database';
@@ -6,7 +6,8 @@ import { findReminder, listReminders } from '../db/reminders-repository';
 import { cancelPendingReminder, type ReminderSyncDeps } from '../reminders/reminder-sync';
 import { HttpError, notFound } from './http-error';
 import { decodeCursor, limitParam, page, parseQuery } from './pagination';
-import { tenantOf } from './tenant-context';
+import { canSeeFromPlan, narrowedTo } from './plan-visibility';
+import { principalOf, tenantOf } from './tenant-context';
 
 const remindersQuery = z.strictObject({
   status: z.enum(['pending', 'fired', 'cancelled']).optional(),
@@ -36,8 +37,10 @@ export function remindersRoutes(deps: ReminderSyncDeps): Router {
   const router = Router();
   router.get('/v1/reminders', async (req, res) => {
     const query = parseQuery(remindersQuery, req.query);
-    const rows = await listReminders(db, tenantOf(res).id, {
+    const tenant = tenantOf(res);
+    const rows = await listReminders(db, tenant.id, {
       status: query.status,
+      owner: narrowedTo(principalOf(res), tenant),
       limit: query.limit,
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
     });
@@ -45,12 +48,19 @@ export function remindersRoutes(deps: ReminderSyncDeps): Router {
       page(rows, query.limit, reminderView, (row) => ({ created_at: row.fire_at, id: row.id })),
     );
   });
-  router.delete('/v1/reminders/:id', async (req, res) => {
+  const visible = async (res: Response, id: string) => {
     const tenant = tenantOf(res);
-    const row = isUuid(req.params.id)
-      ? await findReminder(db, tenant.id, req.params.id)
-      : undefined;
-    if (!row) throw notFound('reminder');
+    const row = isUuid(id) ? await findReminder(db, tenant.id, id) : undefined;
+    if (!row || !(await canSeeFromPlan(db, row.plan_id, principalOf(res), tenant))) {
+      throw notFound('reminder');
+    }
+    return row;
+  };
+  router.get('/v1/reminders/:id', async (req, res) => {
+    res.json(reminderView(await visible(res, req.params.id)));
+  });
+  router.delete('/v1/reminders/:id', async (req, res) => {
+    const row = await visible(res, req.params.id);
     const cancelled = row.status === 'pending' ? await cancelPendingReminder(deps, row) : undefined;
     if (!cancelled) {
       const state = row.status === 'pending' ? 'is no longer pending' : `has already ${row.status}`;

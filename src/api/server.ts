@@ -1,6 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { buildCalendar, buildDb, buildLogger, buildPlanner, buildTemporalClient } from '../clients';
+import {
+  buildCalendar,
+  buildDb,
+  buildJwtVerifier,
+  buildLogger,
+  buildPlanner,
+  buildTemporalClient,
+} from '../clients';
 import { ConfigError, loadConfig, type ConnectedConfig } from '../config';
 import { openDatabaseServer, type DatabaseKind } from '../db/database-server';
 import { createApp } from './app';
@@ -24,6 +31,7 @@ export async function startApi(
     logger,
     keyPepper: config.ERRAND_KEY_PEPPER,
     operatorKey: config.ERRAND_OPERATOR_KEY,
+    jwt: buildJwtVerifier(config),
     bodyLimit: config.ERRAND_BODY_LIMIT,
     webUiUrl: config.TEMPORAL_UI_URL,
     allowPrivateNetwork: config.ERRAND_ALLOW_PRIVATE_NETWORK,

@@ -2,14 +2,27 @@ import type { RequestHandler, Response } from 'express';
 import type { Kysely } from 'kysely';
 import { parseKeyId, sameHash, sameSecret, hashKey, type Role } from '../auth/api-key';
 import { findApiKey, touchApiKey } from '../auth/api-keys-repository';
+import { JwksUnavailableError, type JwtVerifier } from '../auth/jwt-verifier';
 import type { Database } from '../db/database';
 import { findTenant, type Tenant } from '../tenants/tenants-repository';
 import { HttpError } from './http-error';
 
-/** Who is calling: a tenant's key, or the deployment's operator key (which acts for no tenant). */
+/**
+ * Who is calling: a tenant's key (acting for its user, if it names one), a
+ * user signed in with a JWT, or the deployment's operator key (which acts for
+ * no tenant). `name` is what decisions record as `by`.
+ */
 export type Principal =
-  | { kind: 'key'; tenant: string; role: Role; key_id: string; name: string }
-  | { kind: 'operator'; tenant: null; role: 'operator'; key_id: null; name: 'operator' };
+  | { kind: 'key'; tenant: string; role: Role; key_id: string; name: string; user: string | null }
+  | { kind: 'jwt'; tenant: string; role: Role; key_id: null; name: string; user: string }
+  | {
+      kind: 'operator';
+      tenant: null;
+      role: 'operator';
+      key_id: null;
+      name: 'operator';
+      user: null;
+    };
 
 export interface AuthenticatorDeps {
   db: Kysely<Database>;
@@ -17,17 +30,20 @@ export interface AuthenticatorDeps {
   /** ERRAND_OPERATOR_KEY; undefined: no operator key is accepted. */
   operatorKey?: string;
   now: () => Date;
+  /** Verifies bearer values that are not Errand keys; undefined: JWTs are not accepted. */
+  jwt?: JwtVerifier;
 }
 
 // One answer for every refusal, so a caller learns nothing about which keys exist.
-const unauthenticated = () =>
+const unauthenticated = (challenge = 'Bearer') =>
   new HttpError(
     401,
     'unauthenticated',
     'a valid API key is required: send Authorization: Bearer <key>',
     [],
-    { 'www-authenticate': 'Bearer' },
+    { 'www-authenticate': challenge },
   );
+const invalidToken = () => unauthenticated('Bearer error="invalid_token"');
 
 /**
  * Resolves who calls and the tenant they act for from `Authorization: Bearer <key>`.
@@ -47,7 +63,13 @@ export function authenticate(deps: AuthenticatorDeps): RequestHandler {
           role: 'operator',
           key_id: null,
           name: 'operator',
+          user: null,
         } satisfies Principal;
+        next();
+        return;
+      }
+      if (deps.jwt && !presented.startsWith('ek_')) {
+        await signIn(deps.db, deps.jwt, presented, deps.now(), res);
         next();
         return;
       }
@@ -69,6 +91,7 @@ export function authenticate(deps: AuthenticatorDeps): RequestHandler {
         role: row.role,
         key_id: row.id,
         name: row.name ?? `ek_${row.id}`,
+        user: row.user_id,
       } satisfies Principal;
       res.locals.tenant = tenant;
       next();
@@ -76,6 +99,48 @@ export function authenticate(deps: AuthenticatorDeps): RequestHandler {
       next(err);
     }
   };
+}
+
+/**
+ * Makes the principal of a verified JWT. A token whose tenant does not exist is
+ * refused like a bad signature; one naming no Errand role is a 403, since who
+ * calls is known and only what they may do is missing.
+ */
+async function signIn(
+  db: Kysely<Database>,
+  jwt: JwtVerifier,
+  token: string,
+  now: Date,
+  res: Response,
+): Promise<void> {
+  let identity;
+  try {
+    identity = await jwt.verify(token, now);
+  } catch (err) {
+    if (!(err instanceof JwksUnavailableError)) throw invalidToken();
+    res.req.log?.warn({ err }, 'the JWKS could not be read');
+    throw new HttpError(503, 'jwks_unavailable', 'the token could not be checked', [], {
+      'retry-after': '5',
+    });
+  }
+  const tenant = await findTenant(db, identity.tenant);
+  if (!tenant) throw invalidToken();
+  if (!identity.role) {
+    throw new HttpError(
+      403,
+      'forbidden',
+      `the token's ${jwt.rolesClaim} claim names no Errand role (viewer, submitter, approver or admin)`,
+    );
+  }
+  res.locals.principal = {
+    kind: 'jwt',
+    tenant: tenant.id,
+    role: identity.role,
+    key_id: null,
+    name: identity.user,
+    user: identity.user,
+  } satisfies Principal;
+  res.locals.tenant = tenant;
 }
 
 export function tenantOf(res: Response): Tenant {

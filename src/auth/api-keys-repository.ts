@@ -9,6 +9,8 @@ export interface KeyView {
   tenant: string;
   role: Role;
   name: string | null;
+  /** The user the key acts for, or null. */
+  user: string | null;
   created_at: string;
   expires_at: string | null;
   revoked_at: string | null;
@@ -24,6 +26,7 @@ export function keyView(row: ApiKeyRow): KeyView {
     tenant: row.tenant_id,
     role: row.role,
     name: row.name,
+    user: row.user_id,
     created_at: row.created_at.toISOString(),
     expires_at: iso(row.expires_at),
     revoked_at: iso(row.revoked_at),
@@ -34,7 +37,13 @@ export function keyView(row: ApiKeyRow): KeyView {
 export async function createApiKey(
   db: Kysely<Database>,
   pepper: string,
-  input: { tenant: string; role: Role; name?: string | null; expiresAt?: Date | null },
+  input: {
+    tenant: string;
+    role: Role;
+    name?: string | null;
+    user?: string | null;
+    expiresAt?: Date | null;
+  },
 ): Promise<{ key: string; view: KeyView }> {
   const made = generateKey();
   const row = await db
@@ -44,6 +53,7 @@ export async function createApiKey(
       tenant_id: input.tenant,
       role: input.role,
       name: input.name ?? null,
+      user_id: input.user ?? null,
       hash: hashKey(made.key, pepper),
       expires_at: input.expiresAt ?? null,
     })

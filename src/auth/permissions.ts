@@ -22,7 +22,9 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /v1/analytics': tenant('viewer'),
   'GET /v1/calendar/events': tenant('viewer'),
   'GET /v1/outbox': tenant('viewer'),
+  'GET /v1/outbox/:id': tenant('viewer'),
   'GET /v1/reminders': tenant('viewer'),
+  'GET /v1/reminders/:id': tenant('viewer'),
   'GET /v1/settings': tenant('viewer'),
   'POST /v1/plans': tenant('submitter'),
   'POST /v1/intents': tenant('submitter'),
@@ -70,7 +72,7 @@ export function requireRole(route: string): RequestHandler {
         403,
         'forbidden',
         permission.role
-          ? `this needs a key with the role ${permission.role} or above; this key is ${principal.role}`
+          ? `this needs a key with the role ${permission.role} or above; this ${principal.kind === 'jwt' ? 'token' : 'key'} is ${principal.role}`
           : 'only the operator key may do this',
       ),
     );

@@ -4,7 +4,7 @@ import { chooseKey, readCredentials } from './credentials';
 import { EXIT, type CliIo } from './plan-command';
 
 export const ADMIN_USAGE = `  errand tenant create --name N [--id ID] [--timezone Z] [--json]         a tenant and its first admin key (operator key)
-  errand key create [--tenant T] --role R [--name N] [--expires ISO] [--json]   a key, shown once
+  errand key create [--tenant T] --role R [--name N] [--user U] [--expires ISO] [--json]   a key, shown once
   errand key list [--json]                                                 the tenant's keys
   errand key revoke ID                                                     revokes a key
   common: [--api URL] [--key KEY] [--credentials FILE]; the key is --key, else ERRAND_API_KEY, else FILE (.errand/credentials.json)`;
@@ -56,6 +56,7 @@ export async function adminCommand(
         timezone: { type: 'string' },
         tenant: { type: 'string' },
         role: { type: 'string' },
+        user: { type: 'string' },
         expires: { type: 'string' },
       },
     });
@@ -94,6 +95,7 @@ export async function adminCommand(
         role: o.role,
         ...(o.tenant ? { tenant: o.tenant } : {}),
         ...(o.name ? { name: o.name } : {}),
+        ...(o.user ? { user: o.user } : {}),
         ...(o.expires ? { expires_at: o.expires } : {}),
       });
       break;
@@ -134,7 +136,7 @@ function describe(action: string, body: Record<string, unknown>): string {
       return (body.data as Record<string, unknown>[])
         .map(
           (k) =>
-            `${String(k.prefix)}  ${String(k.role).padEnd(9)}  ${String(k.name ?? '-')}  ${
+            `${String(k.prefix)}  ${String(k.role).padEnd(9)}  ${String(k.name ?? '-')}  ${String(k.user ?? '-')}  ${
               k.revoked_at
                 ? `revoked ${String(k.revoked_at)}`
                 : k.expires_at

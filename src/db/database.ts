@@ -51,6 +51,12 @@ export interface ActionPlansTable {
   workflow_input: Json | null;
   approvals: Json<unknown[]> | null;
   compensation: Json<unknown[]> | null;
+  /** Who submitted the plan: `key` or `jwt`; null on plans from before users existed. */
+  submitted_by_kind: 'key' | 'jwt' | null;
+  /** The submitting key's id, for a key. */
+  submitted_by_key: string | null;
+  /** The submitting user: a JWT's `sub`, or the key's user. */
+  submitted_by_user: string | null;
   created_at: CreatedAt;
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
@@ -178,6 +184,8 @@ export interface ApiKeysTable {
   tenant_id: string;
   role: 'viewer' | 'submitter' | 'approver' | 'admin';
   name: string | null;
+  /** The user the key acts for, if any. */
+  user_id: string | null;
   hash: string;
   created_at: CreatedAt;
   expires_at: Timestamp | null;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { afterCursor, type KeysetCursor } from './keyset';
 import type { Database, OutboxRow } from './database';
+import { ownedPlanIds, type PlanOwner } from './plans-repository';
 
 import type { DeliveryStatus, OutgoingMessage } from '../providers/messages';
 
@@ -53,9 +54,24 @@ export async function findOutboxByKey(
 export interface OutboxFilter {
   channel?: string;
   plan_id?: string;
+  /** Only the messages of plans this owner submitted. */
+  owner?: PlanOwner;
   limit: number;
   /** Keyset cursor: rows strictly older than this (created_at, id). */
   before?: KeysetCursor;
+}
+
+export async function findOutboxMessage(
+  db: Kysely<Database>,
+  tenantId: string,
+  id: string,
+): Promise<OutboxRow | undefined> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** A tenant's messages, newest first. */
@@ -67,6 +83,7 @@ export async function listOutbox(
   let query = db.selectFrom('outbox').selectAll().where('tenant_id', '=', tenantId);
   if (filter.channel) query = query.where('channel', '=', filter.channel);
   if (filter.plan_id) query = query.where('plan_id', '=', filter.plan_id);
+  if (filter.owner) query = query.where('plan_id', 'in', ownedPlanIds(db, tenantId, filter.owner));
   return afterCursor(query, filter.before)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')

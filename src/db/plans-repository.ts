@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import { postgresSafe, postgresSafeText } from '../plan/postgres-safe';
 import { afterCursor, type KeysetCursor } from './keyset';
 import type { Database, NewPlanRow, PlanRow } from './database';
@@ -205,10 +205,50 @@ export async function listPlanEvents(db: Kysely<Database>, tenantId: string, pla
     .execute();
 }
 
+/** Whose plans: a user's (whichever key or token they submitted with), or one key's. */
+export type PlanOwner = { user: string } | { key: string };
+
 export interface PlanListFilter {
   status?: string;
+  /** Only the plans this owner submitted. */
+  owner?: PlanOwner;
   limit: number;
   before?: KeysetCursor;
+}
+
+/** The ids of the tenant's plans `owner` submitted, as a subquery for `plan_id in (…)`. */
+export function ownedPlanIds(db: Kysely<Database>, tenantId: string, owner: PlanOwner) {
+  return submittedBy(
+    db.selectFrom('action_plans').select('id').where('tenant_id', '=', tenantId),
+    owner,
+  );
+}
+
+function submittedBy<O>(
+  query: SelectQueryBuilder<Database, 'action_plans', O>,
+  owner: PlanOwner,
+): SelectQueryBuilder<Database, 'action_plans', O> {
+  return 'user' in owner
+    ? query.where('submitted_by_user', '=', owner.user)
+    : query.where('submitted_by_key', '=', owner.key);
+}
+
+/** Whether `owner` submitted the plan; false for a plan whose submitter is unknown. */
+export function isOwnedBy(row: PlanRow, owner: PlanOwner): boolean {
+  return 'user' in owner
+    ? row.submitted_by_user === owner.user
+    : row.submitted_by_key === owner.key;
+}
+
+/** Whether the tenant's plan `planId` exists and `owner` submitted it. */
+export async function isPlanOwnedBy(
+  db: Kysely<Database>,
+  tenantId: string,
+  planId: string,
+  owner: PlanOwner,
+): Promise<boolean> {
+  const row = await ownedPlanIds(db, tenantId, owner).where('id', '=', planId).executeTakeFirst();
+  return row !== undefined;
 }
 
 /** A tenant's plans, newest first, by keyset pages. */
@@ -219,6 +259,7 @@ export async function listPlans(
 ): Promise<PlanRow[]> {
   let query = db.selectFrom('action_plans').selectAll().where('tenant_id', '=', tenantId);
   if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.owner) query = submittedBy(query, filter.owner);
   return afterCursor(query, filter.before)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')

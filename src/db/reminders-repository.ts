@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, ReminderRow } from './database';
 import { afterCursor, inKeysetOrder, type KeysetCursor, type KeysetOrder } from './keyset';
+import { ownedPlanIds, type PlanOwner } from './plans-repository';
 
 export type ReminderStatus = 'pending' | 'fired' | 'cancelled';
 
@@ -127,10 +128,11 @@ export const REMINDERS_ORDER: KeysetOrder = { column: 'fire_at', direction: 'asc
 export async function listReminders(
   db: Kysely<Database>,
   tenantId: string,
-  filter: { status?: string; limit: number; after?: KeysetCursor },
+  filter: { status?: string; owner?: PlanOwner; limit: number; after?: KeysetCursor },
 ): Promise<ReminderRow[]> {
   let query = db.selectFrom('reminders').selectAll().where('tenant_id', '=', tenantId);
   if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.owner) query = query.where('plan_id', 'in', ownedPlanIds(db, tenantId, filter.owner));
   query = afterCursor(query, filter.after, REMINDERS_ORDER);
   return inKeysetOrder(query, REMINDERS_ORDER).limit(filter.limit).execute();
 }

@@ -57,10 +57,30 @@ export function createOutboundHttp(config: OutboundHttpConfig): OutboundHttp {
   };
 }
 
+/** GETs `url` under the same policy and caps as OutboundHttp's post; 3xx answers are returned, never followed. */
+export type OutboundGet = (
+  url: string,
+  request: { headers: Record<string, string> },
+) => Promise<OutboundResponse>;
+
+/**
+ * GET behind the network policy, for what Errand itself reads from addresses
+ * its configuration names (a JWKS).
+ */
+export function createOutboundGet(config: OutboundHttpConfig): OutboundGet {
+  const lookup = guardedLookup(config, config.resolve ?? systemResolver);
+  return (raw, request) => {
+    const problem = outboundUrlProblem(raw, config);
+    if (problem) return Promise.reject(new OutboundRequestError('refused', `the URL ${problem}`));
+    const url = new URL(raw);
+    return send(url, urlHost(url), { ...request, method: 'GET' }, lookup, config);
+  };
+}
+
 function send(
   url: URL,
   host: string,
-  request: { headers: Record<string, string>; body: string },
+  request: { headers: Record<string, string>; body?: string; method?: 'GET' | 'POST' },
   lookup: ReturnType<typeof guardedLookup>,
   config: OutboundHttpConfig,
 ): Promise<OutboundResponse> {
@@ -80,8 +100,11 @@ function send(
       hostname: host,
       port: url.port || undefined,
       path: `${url.pathname}${url.search}`,
-      method: 'POST',
-      headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+      method: request.method ?? 'POST',
+      headers:
+        request.body === undefined
+          ? request.headers
+          : { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
       lookup,
       // A fresh connection each time, so every request is looked up (and checked) again.
       agent: false,

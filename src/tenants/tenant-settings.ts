@@ -39,6 +39,10 @@ export const tenantSettingsSchema = z.object({
     .prefault({}),
   policy: policySettings,
   limits: limitsSettings,
+  /** Keys and tokens whose role is exactly `submitter` see and cancel only the plans they submitted, and those plans' reminders and messages. */
+  submitters_see_only_their_own: z.boolean().default(false),
+  /** Whoever submitted a plan may not approve or reject it: another approver must. */
+  four_eyes: z.boolean().default(false),
   /** Automation name → webhook URL (for example an n8n workflow). */
   automations: z.record(z.string(), z.url()).default({}),
 });

@@ -133,7 +133,9 @@ const ROLE_MATRIX: [method: string, path: string, body: unknown, lowest: Role | 
   ['GET', '/v1/analytics', undefined, 'viewer'],
   ['GET', '/v1/calendar/events', undefined, 'viewer'],
   ['GET', '/v1/outbox', undefined, 'viewer'],
+  ['GET', `/v1/outbox/${ID}`, undefined, 'viewer'],
   ['GET', '/v1/reminders', undefined, 'viewer'],
+  ['GET', `/v1/reminders/${ID}`, undefined, 'viewer'],
   ['GET', '/v1/settings', undefined, 'viewer'],
   ['POST', '/v1/plans', {}, 'submitter'],
   ['POST', '/v1/intents', {}, 'submitter'],
@@ -164,7 +166,7 @@ describe('the role matrix', () => {
     })),
   );
   it(`has ${ROLE_MATRIX.length} routes × ${LADDER.length} roles = ${cases.length} cases`, () => {
-    expect(cases.length).toBe(92);
+    expect(cases.length).toBe(100);
   });
   it.each(cases)('$method $path as $role: allowed=$allowed', async (c) => {
     const res = await h.apiAs(c.role, c.method, c.path, c.body);
@@ -261,7 +263,9 @@ describe('the cross-tenant matrix', () => {
       ['plan', 'POST', `/v1/plans/${pid}/cancel`],
       ['meeting', 'PATCH', `/v1/calendar/events/${meeting.id}`, { title: 'hijacked' }],
       ['meeting', 'DELETE', `/v1/calendar/events/${meeting.id}`],
+      ['reminder', 'GET', `/v1/reminders/${reminder.id}`],
       ['reminder', 'DELETE', `/v1/reminders/${reminder.id}`],
+      ['outbox message', 'GET', `/v1/outbox/${message.id}`],
       ['key', 'DELETE', `/v1/keys/${key.view.id}`],
       ['key', 'POST', '/v1/keys', { role: 'admin', tenant: h.tenant.id }],
     ];
@@ -291,6 +295,6 @@ describe('the cross-tenant matrix', () => {
     expect(put.body.tenant_id).toBe(foreign.id);
     await h.api('POST', '/v1/settings/webhook-secret/rotate', {}, as);
     expect(await footprint(h.tenant.id)).toBe(before);
-    expect(byId.length + lists.length + 2).toBe(19);
+    expect(byId.length + lists.length + 2).toBe(21);
   });
 });

@@ -76,11 +76,18 @@ describe('errand tenant and key, with the credentials file npm start writes', ()
       'approver',
       '--name',
       'bot',
+      '--user',
+      'ana@example.com',
       '--json',
     );
     expect(own.code, own.stderr).toBe(0);
     const ownKey = JSON.parse(own.stdout);
-    expect(ownKey).toMatchObject({ tenant: h.tenant.id, role: 'approver', name: 'bot' });
+    expect(ownKey).toMatchObject({
+      tenant: h.tenant.id,
+      role: 'approver',
+      name: 'bot',
+      user: 'ana@example.com',
+    });
 
     const list = await errand('key', 'list', '--json');
     expect(list.code, list.stderr).toBe(0);

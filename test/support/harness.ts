@@ -16,6 +16,7 @@ import { createOutboundHttp } from '../../src/net/outbound-http';
 import { WEBHOOK_MAX_RESPONSE_BYTES } from '../../src/net/webhook-limits';
 import { ensureTenant, type Tenant } from '../../src/tenants/tenants-repository';
 import type { Role } from '../../src/auth/api-key';
+import type { JwtVerifier } from '../../src/auth/jwt-verifier';
 import { createApiKey } from '../../src/auth/api-keys-repository';
 
 /** The pepper the harness's API hashes keys under. */
@@ -45,6 +46,8 @@ export interface HarnessOptions {
   keyRequestsPerMinute?: number;
   /** ERRAND_ALLOW_PRIVATE_NETWORK for the worker's webhooks and the API's checks; true, for loopback receivers. */
   allowPrivateNetwork?: boolean;
+  /** The API's JWT verifier; default: none, so only API keys are accepted. */
+  jwt?: JwtVerifier;
 }
 
 export interface Harness {
@@ -151,6 +154,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     webUiUrl: 'http://localhost:8233',
     allowPrivateNetwork,
     keyRequestsPerMinute: options.keyRequestsPerMinute,
+    jwt: options.jwt,
     databaseKind: inject('databaseKind'),
   });
   const server = await new Promise<Server>((resolve) => {

@@ -37,4 +37,62 @@ describe('loadConfig', () => {
       /ERRAND_WEBHOOK_TIMEOUT_MS/,
     );
   });
+
+  describe('JWTs', () => {
+    const secret = 's'.repeat(32);
+    const on = { ERRAND_JWT_ISSUER: 'https://id.example.com/', ERRAND_JWT_AUDIENCE: 'errand' };
+
+    it('are off by default, with default claim names and a 30 s tolerance', () => {
+      expect(loadConfig({})).toMatchObject({
+        ERRAND_JWT_TENANT_CLAIM: 'tenant',
+        ERRAND_JWT_ROLES_CLAIM: 'roles',
+        ERRAND_JWT_CLOCK_TOLERANCE_SECONDS: 30,
+      });
+      expect(loadConfig({}).ERRAND_JWT_SECRET).toBeUndefined();
+    });
+
+    it('need an issuer and an audience once a secret or JWKS URL is set', () => {
+      expect(() => loadConfig({ ERRAND_JWT_SECRET: secret })).toThrow(
+        /ERRAND_JWT_ISSUER[\s\S]*ERRAND_JWT_AUDIENCE/,
+      );
+      expect(loadConfig({ ERRAND_JWT_SECRET: secret, ...on }).ERRAND_JWT_SECRET).toBe(secret);
+    });
+
+    it.each([
+      ['a short secret', { ERRAND_JWT_SECRET: 'short', ...on }, 'ERRAND_JWT_SECRET'],
+      [
+        'both a secret and a JWKS URL',
+        { ERRAND_JWT_SECRET: secret, ERRAND_JWT_JWKS_URL: 'https://id.example.com/jwks', ...on },
+        'ERRAND_JWT_JWKS_URL',
+      ],
+      ['an http JWKS URL', { ERRAND_JWT_JWKS_URL: 'http://id.example.com/jwks', ...on }, 'https'],
+      [
+        'alg none',
+        { ERRAND_JWT_SECRET: secret, ERRAND_JWT_ALGORITHMS: 'HS256,none', ...on },
+        'none is not one of HS256, HS384, HS512',
+      ],
+      [
+        'an asymmetric algorithm with a secret',
+        { ERRAND_JWT_SECRET: secret, ERRAND_JWT_ALGORITHMS: 'RS256', ...on },
+        'ERRAND_JWT_ALGORITHMS',
+      ],
+      [
+        'a tolerance over 300 s',
+        { ERRAND_JWT_SECRET: secret, ERRAND_JWT_CLOCK_TOLERANCE_SECONDS: '301', ...on },
+        'ERRAND_JWT_CLOCK_TOLERANCE_SECONDS',
+      ],
+      ['an issuer without JWTs', { ERRAND_JWT_ISSUER: 'x' }, 'ERRAND_JWT_ISSUER'],
+    ])('refuse %s', (_name, env, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+    });
+
+    it('allow an http JWKS URL on a private network when ERRAND_ALLOW_PRIVATE_NETWORK is on', () => {
+      const env = {
+        ERRAND_JWT_JWKS_URL: 'http://127.0.0.1:8080/jwks',
+        ERRAND_ALLOW_PRIVATE_NETWORK: 'true',
+        ...on,
+      };
+      expect(loadConfig(env).ERRAND_JWT_JWKS_URL).toBe(env.ERRAND_JWT_JWKS_URL);
+    });
+  });
 });
