@@ -1,6 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { buildCalendar, buildDb, buildLogger, buildPlanner, buildTemporalClient } from '../clients';
+import {
+  buildCalendar,
+  buildDb,
+  buildKeyRing,
+  buildLogger,
+  buildPlanner,
+  buildTemporalClient,
+  logPayloadEncryption,
+} from '../clients';
 import { ConfigError, loadConfig, type ConnectedConfig } from '../config';
 import { openDatabaseServer, type DatabaseKind } from '../db/database-server';
 import { createApp } from './app';
@@ -28,6 +36,7 @@ export async function startApi(
     allowPrivateNetwork: config.ERRAND_ALLOW_PRIVATE_NETWORK,
     startTimeoutMs: config.ERRAND_START_TIMEOUT_MS,
     keyRequestsPerMinute: config.ERRAND_KEY_REQUESTS_PER_MINUTE,
+    keyRing: buildKeyRing(config),
     afterPlanInsert:
       config.ERRAND_TEST_CRASH_AFTER_PLAN_INSERT === 'true'
         ? () => process.kill(process.pid, 'SIGKILL')
@@ -76,6 +85,7 @@ async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
   const database = await openDatabaseServer({ url: loaded.DATABASE_URL, log: console.log });
   const config = { ...loaded, DATABASE_URL: database.url };
+  logPayloadEncryption(config, buildLogger(config));
   const api = await startApi(config, database.kind);
   console.log(`Errand API on http://${config.HOST}:${config.PORT}`);
   const shutdown = async () => {

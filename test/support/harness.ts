@@ -17,11 +17,17 @@ import { WEBHOOK_MAX_RESPONSE_BYTES } from '../../src/net/webhook-limits';
 import { ensureTenant, type Tenant } from '../../src/tenants/tenants-repository';
 import type { Role } from '../../src/auth/api-key';
 import { createApiKey } from '../../src/auth/api-keys-repository';
+import { parseKeyRing } from '../../src/crypto/key-ring';
+import { errandDataConverter } from '../../src/temporal/data-converter';
 
 /** The pepper the harness's API hashes keys under. */
 export const TEST_PEPPER = 'test-pepper-test-pepper-test-pepper-0001';
 /** The harness API's operator key. */
 export const TEST_OPERATOR_KEY = 'operator-key-for-tests-operator-key-0001';
+/** ERRAND_ENCRYPTION_KEYS of every harness and test process: the whole suite runs through the codec. */
+export const TEST_ENCRYPTION_KEYS = `test1:${Buffer.alloc(32, 1).toString('base64')}`;
+/** The key ring TEST_ENCRYPTION_KEYS holds. */
+export const TEST_KEY_RING = parseKeyRing(TEST_ENCRYPTION_KEYS);
 
 let runtimeInstalled = false;
 
@@ -111,7 +117,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const taskQueue = options.taskQueue ?? `errand-test-${randomUUID()}`;
   const allowPrivateNetwork = options.allowPrivateNetwork ?? true;
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: errandDataConverter(TEST_KEY_RING) });
   // A test's own adapters (options.deps) stand in for the built-in ones everywhere they are used.
   const deps: ActivityDeps = createActivityDeps({
     db,
@@ -135,6 +141,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           taskQueue,
           activities: options.wrapActivities ? options.wrapActivities(activities) : activities,
           workflowBundle: { codePath: inject('workflowBundlePath') },
+          dataConverter: errandDataConverter(TEST_KEY_RING),
         });
   const running = worker?.run();
   const app = createApp({
@@ -152,6 +159,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     allowPrivateNetwork,
     keyRequestsPerMinute: options.keyRequestsPerMinute,
     databaseKind: inject('databaseKind'),
+    keyRing: TEST_KEY_RING,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
