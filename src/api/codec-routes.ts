@@ -39,8 +39,9 @@ export function codecRoutes(deps: CodecRoutesDeps): Router {
   const router = Router();
   for (const direction of ['encode', 'decode'] as const) {
     router.post(`/codec/${direction}`, requireJson, async (req, res) => {
+      // The temporal CLI sends an empty X-Namespace when given no --namespace.
       const namespace = req.header('x-namespace');
-      if (namespace !== undefined && namespace !== deps.namespace) {
+      if (namespace && namespace !== deps.namespace) {
         throw new HttpError(400, 'invalid_request', 'the request is invalid', [
           { path: 'x-namespace', message: `this codec serves namespace ${deps.namespace}` },
         ]);
