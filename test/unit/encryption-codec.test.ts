@@ -37,7 +37,10 @@ describe('EncryptionCodec', () => {
 
   it('passes unencrypted payloads through on decode, as old histories hold them', async () => {
     const codec = new EncryptionCodec(parseKeyRing(k1));
-    const plain = [defaultPayloadConverter.toPayload(input), defaultPayloadConverter.toPayload(null)];
+    const plain = [
+      defaultPayloadConverter.toPayload(input),
+      defaultPayloadConverter.toPayload(null),
+    ];
     expect(await codec.decode(plain)).toEqual(plain);
   });
 
