@@ -1,5 +1,6 @@
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// A default import: under Node's own ESM loader the CommonJS package has no named exports.
+import proto from '@temporalio/proto';
 import { open, seal, type KeyRing } from '../crypto/key-ring';
 import { isReadableSummary } from './readable-summaries';
 
@@ -8,7 +9,7 @@ export const ENCRYPTED_ENCODING = 'binary/encrypted';
 /** The metadata key naming the key ring entry that sealed a payload. */
 export const KEY_ID_METADATA = 'encryption-key-id';
 
-const ProtoPayload = temporal.api.common.v1.Payload;
+const ProtoPayload = proto.temporal.api.common.v1.Payload;
 // Binds sealed payloads to this use, so a value the same ring sealed elsewhere
 // (a tenant's stored credential) never opens as a payload, nor the other way round.
 const AAD = new TextEncoder().encode('errand temporal payload v1');
