@@ -20,6 +20,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { pino } from 'pino';
 import pg from 'pg';
+import { parseKeyRing, newKey } from '../src/crypto/key-ring';
+import { errandDataConverter } from '../src/temporal/data-converter';
 import { createActivities } from '../src/activities';
 import { createActivityDeps } from '../src/activities/deps';
 import { createApp } from '../src/api/app';
@@ -68,7 +70,14 @@ async function main() {
     port: 17233 + Math.floor(Math.random() * 1000),
     uiPort: null,
   });
-  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  // Errand as npm start runs it: every payload through the encryption codec.
+  const dataConverter = errandDataConverter(parseKeyRing(`bench:${newKey()}`));
+  const client = new Client({
+    connection: await Connection.connect({ address: server.address }),
+    dataConverter,
+  });
+  // Bare Temporal: the default data converter, no codec.
+  const bareClient = new Client({ connection: client.connection });
   const native = await NativeConnection.connect({ address: server.address });
   const errandQueue = `bench-errand-${randomUUID()}`;
   const bareQueue = `bench-bare-${randomUUID()}`;
@@ -88,6 +97,7 @@ async function main() {
     taskQueue: errandQueue,
     activities: createActivities(deps),
     workflowsPath: WORKFLOWS_PATH,
+    dataConverter,
     maxConcurrentActivityTaskExecutions: 20,
     maxConcurrentLocalActivityExecutions: 20,
   });
@@ -140,7 +150,7 @@ async function main() {
     if (state.status !== 'completed') throw new Error(`plan ${n} ended ${state.status}`);
   };
   const barePlan = async (): Promise<void> => {
-    await client.workflow.execute('barePlan', {
+    await bareClient.workflow.execute('barePlan', {
       taskQueue: bareQueue,
       workflowId: `bare-${randomUUID()}`,
     });

@@ -17,6 +17,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { pino } from 'pino';
 import pg from 'pg';
+import { parseKeyRing, newKey } from '../src/crypto/key-ring';
+import { errandDataConverter } from '../src/temporal/data-converter';
 import { createActivities } from '../src/activities';
 import { createActivityDeps } from '../src/activities/deps';
 import { createApp } from '../src/api/app';
@@ -58,7 +60,14 @@ async function main() {
     port: 17233 + Math.floor(Math.random() * 1000),
     uiPort: null,
   });
-  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  // Errand as npm start runs it: every payload through the encryption codec.
+  const dataConverter = errandDataConverter(parseKeyRing(`bench:${newKey()}`));
+  const client = new Client({
+    connection: await Connection.connect({ address: server.address }),
+    dataConverter,
+  });
+  // Bare Temporal: the default data converter, no codec.
+  const bareClient = new Client({ connection: client.connection });
   const native = await NativeConnection.connect({ address: server.address });
 
   const errandQueue = `bench-errand-${randomUUID()}`;
@@ -79,6 +88,7 @@ async function main() {
     taskQueue: errandQueue,
     activities: createActivities(deps),
     workflowsPath: WORKFLOWS_PATH,
+    dataConverter,
   });
   const bareWorker = await Worker.create({
     connection: native,
@@ -120,7 +130,7 @@ async function main() {
     });
     if (res.status !== 201) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
     bareHandles.push(
-      await client.workflow.start('bareTimer', {
+      await bareClient.workflow.start('bareTimer', {
         taskQueue: bareQueue,
         workflowId: `bare-${randomUUID()}`,
         args: [at],

@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { pino, type Logger } from 'pino';
 import { createActivityDeps, type ActivityDeps } from './activities/deps';
 import type { Config, ConnectedConfig } from './config';
+import { parseKeyRing, type KeyRing } from './crypto/key-ring';
 import { createDb } from './db/create-db';
 import type { Database } from './db/database';
 import { createOutboundGet, createOutboundHttp, type OutboundHttp } from './net/outbound-http';
@@ -22,6 +23,7 @@ import type { Planner } from './planner/planner';
 import { createRulesPlanner } from './planner/rules-planner';
 import type { CalendarProvider } from './providers/calendar-provider';
 import { createPostgresCalendar } from './providers/postgres-calendar';
+import { errandDataConverter } from './temporal/data-converter';
 
 /**
  * The one place that builds clients from configuration: Postgres, Temporal and
@@ -41,12 +43,35 @@ export function buildLogger(config: Config): Logger {
   return pino({ level: config.LOG_LEVEL });
 }
 
+/** ERRAND_ENCRYPTION_KEYS as a key ring; undefined when unset. */
+export function buildKeyRing(config: Config): KeyRing | undefined {
+  return config.ERRAND_ENCRYPTION_KEYS ? parseKeyRing(config.ERRAND_ENCRYPTION_KEYS) : undefined;
+}
+
+/** Says at start whether Temporal payloads are encrypted: a warning when they are not. */
+export function logPayloadEncryption(config: Config, logger: Logger): void {
+  const ring = buildKeyRing(config);
+  if (ring) {
+    logger.info(
+      `Temporal payloads are encrypted (AES-256-GCM): sealed with key ${ring.current}, ${ring.keys.size} key(s) open`,
+    );
+  } else {
+    logger.warn(
+      'ERRAND_ENCRYPTION_KEYS is unset: plan inputs, outputs, messages and failure messages are stored in Temporal in plain text',
+    );
+  }
+}
+
 export async function buildTemporalClient(config: Config): Promise<Client> {
   const connection = await Connection.connect({
     address: config.TEMPORAL_ADDRESS,
     tls: config.TEMPORAL_TLS === 'true' ? {} : undefined,
   });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: errandDataConverter(buildKeyRing(config)),
+  });
 }
 
 /** The worker runtime logs warnings and worse unless LOG_LEVEL asks for more (its INFO is webpack's build log). */

@@ -80,6 +80,8 @@ Errand is running.
   Tenant:          ${config.ERRAND_DEFAULT_TENANT}
   Admin key:       ${credentials.key}
                    (${credentials.created ? 'new; ' : ''}saved in .errand/credentials.json, which the errand CLI reads)
+  Payloads:        encrypted in Temporal (${loaded.ERRAND_ENCRYPTION_KEYS ? 'ERRAND_ENCRYPTION_KEYS' : 'key in .errand/encryption-keys'}); to read a run's:
+                   temporal workflow show -w <workflow_id> --codec-endpoint ${base}/codec --codec-auth 'Bearer <operator_key in .errand/credentials.json>'
 
 Try a plan (book a demo, email the join link, remind an hour before):
 ${await demoCurl(base, buildCalendar(config, db), tenant, auth)}

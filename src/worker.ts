@@ -6,14 +6,18 @@ import { createActivities, type ActivityDeps } from './activities';
 import {
   buildActivityDeps,
   buildDb,
+  buildKeyRing,
   buildLogger,
   buildTemporalClient,
   buildWorkerConnection,
   installWorkerRuntime,
+  logPayloadEncryption,
 } from './clients';
 import { ConfigError, loadConfig, type Config } from './config';
+import type { KeyRing } from './crypto/key-ring';
 import type { Database } from './db/database';
 import { openDatabaseServer } from './db/database-server';
+import { errandDataConverter } from './temporal/data-converter';
 
 export interface ErrandWorkerConfig {
   connection: NativeConnection;
@@ -24,6 +28,8 @@ export interface ErrandWorkerConfig {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Activities run at once; no more than the Postgres pool has connections. */
   maxConcurrentActivities?: number;
+  /** ERRAND_ENCRYPTION_KEYS: payloads are sealed with it; undefined: plain. */
+  keyRing?: KeyRing;
 }
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -35,6 +41,7 @@ export async function createErrandWorker(config: ErrandWorkerConfig): Promise<Wo
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     activities: createActivities(config.deps),
+    dataConverter: errandDataConverter(config.keyRing),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentLocalActivityExecutions: config.maxConcurrentActivities,
     ...(config.workflowBundle
@@ -53,6 +60,7 @@ export async function startWorker(config: Config, db: Kysely<Database>) {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: buildActivityDeps(config, db, temporal),
     maxConcurrentActivities: config.DATABASE_POOL_SIZE,
+    keyRing: buildKeyRing(config),
     workflowBundle: config.ERRAND_WORKFLOW_BUNDLE
       ? { codePath: config.ERRAND_WORKFLOW_BUNDLE }
       : undefined,
@@ -76,7 +84,9 @@ async function main(): Promise<void> {
   installWorkerRuntime(loaded);
   const database = await openDatabaseServer({ url: loaded.DATABASE_URL, log: console.log });
   const config = { ...loaded, DATABASE_URL: database.url };
-  const db = buildDb(config, buildLogger(config));
+  const logger = buildLogger(config);
+  logPayloadEncryption(config, logger);
+  const db = buildDb(config, logger);
   try {
     // The worker stops itself on SIGINT and SIGTERM (the SDK's default), which ends `running`.
     await (

@@ -30,6 +30,9 @@ import { enforcePermissions } from '../auth/permissions';
 import { keyRateLimit, postgresRequestCounter } from './key-rate-limit';
 import { admission } from './admission';
 import type { JwtVerifier } from '../auth/jwt-verifier';
+import type { KeyRing } from '../crypto/key-ring';
+import { EncryptionCodec } from '../temporal/encryption-codec';
+import { codecBodyParser, codecCors, codecRoutes } from './codec-routes';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -62,6 +65,8 @@ export interface AppDeps {
   healthDb?: Kysely<Database>;
   /** Reported by /healthz: whether Errand started its own Postgres. */
   databaseKind: DatabaseKind;
+  /** ERRAND_ENCRYPTION_KEYS, for the codec endpoint; unset: it answers that nothing is encrypted. */
+  keyRing?: KeyRing;
 }
 
 const HEALTH_CHECK_MS = 2_000;
@@ -82,6 +87,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(pinoHttp({ logger: deps.logger, quietReqLogger: true, genReqId: requestIdOf }));
   // Before the body is read, so a refused request costs next to nothing.
   if (deps.maxInFlight) app.use('/v1', admission({ maxInFlight: deps.maxInFlight }).handler);
+  app.use('/codec', codecCors(new URL(deps.webUiUrl).origin), codecBodyParser);
   app.use(express.json({ limit: deps.bodyLimit, strict: true }), refuseUnsafeStrings);
 
   app.get('/healthz', async (_req, res) => {
@@ -106,7 +112,7 @@ export function createApp(deps: AppDeps): express.Express {
   const pepper = deps.keyPepper ?? BUILT_IN_PEPPER;
   const now = deps.now ?? (() => new Date());
   app.use(
-    '/v1',
+    ['/v1', '/codec'],
     authenticate({ db: deps.db, pepper, operatorKey: deps.operatorKey, now, jwt: deps.jwt }),
     ...(deps.keyRequestsPerMinute
       ? [
@@ -146,6 +152,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(outboxRoutes(deps.db));
   app.use(remindersRoutes(deps));
   app.use(settingsRoutes({ db: deps.db, allowPrivateNetwork: deps.allowPrivateNetwork ?? false }));
+  app.use(
+    codecRoutes({
+      codec: deps.keyRing && new EncryptionCodec(deps.keyRing),
+      namespace: deps.temporal.options.namespace,
+    }),
+  );
   app.use(webhookSecretRoutes({ db: deps.db, now: deps.now ?? (() => new Date()) }));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

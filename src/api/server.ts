@@ -4,9 +4,11 @@ import {
   buildCalendar,
   buildDb,
   buildJwtVerifier,
+  buildKeyRing,
   buildLogger,
   buildPlanner,
   buildTemporalClient,
+  logPayloadEncryption,
 } from '../clients';
 import { ConfigError, loadConfig, type ConnectedConfig } from '../config';
 import { openDatabaseServer, type DatabaseKind } from '../db/database-server';
@@ -37,6 +39,7 @@ export async function startApi(
     allowPrivateNetwork: config.ERRAND_ALLOW_PRIVATE_NETWORK,
     startTimeoutMs: config.ERRAND_START_TIMEOUT_MS,
     keyRequestsPerMinute: config.ERRAND_KEY_REQUESTS_PER_MINUTE,
+    keyRing: buildKeyRing(config),
     afterPlanInsert:
       config.ERRAND_TEST_CRASH_AFTER_PLAN_INSERT === 'true'
         ? () => process.kill(process.pid, 'SIGKILL')
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
   const database = await openDatabaseServer({ url: loaded.DATABASE_URL, log: console.log });
   const config = { ...loaded, DATABASE_URL: database.url };
+  logPayloadEncryption(config, buildLogger(config));
   const api = await startApi(config, database.kind);
   console.log(`Errand API on http://${config.HOST}:${config.PORT}`);
   const shutdown = async () => {

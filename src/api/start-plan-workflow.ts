@@ -1,4 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { planSummary } from '../temporal/readable-summaries';
 import { ERRAND_TENANT } from '../temporal/search-attributes';
 import type { PlanWorkflowInput } from '../workflows/definitions';
 
@@ -40,11 +41,11 @@ export async function startPlanWorkflow(
 }
 
 function summaryOf({ plan }: PlanWorkflowInput): string {
-  return plan.actions
-    .map((a) =>
-      a.type === 'schedule_reminder' && 'offset' in a.params && a.params.offset
-        ? `${a.type} ${a.params.offset}`
-        : a.type,
-    )
-    .join(' → ');
+  return planSummary(
+    plan.actions.map((a) => ({
+      type: a.type,
+      offset:
+        'offset' in a.params && typeof a.params.offset === 'string' ? a.params.offset : undefined,
+    })),
+  );
 }

@@ -41,6 +41,9 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'DELETE /v1/keys/:id': tenant('admin'),
   'POST /v1/keys': { role: 'admin', operator: true },
   'POST /v1/tenants': { role: null, operator: true },
+  // One deployment key seals every tenant's payloads, so only the operator may decode.
+  'POST /codec/encode': { role: null, operator: true },
+  'POST /codec/decode': { role: null, operator: true },
 };
 
 export const roleAtLeast = (have: Role, need: Role) => ROLES.indexOf(have) >= ROLES.indexOf(need);
@@ -58,7 +61,7 @@ export function requireRole(route: string): RequestHandler {
           : new HttpError(
               403,
               'forbidden',
-              'the operator key only creates tenants and keys; use a key of the tenant to act for it',
+              'the operator key only creates tenants and keys and runs the payload codec; use a key of the tenant to act for it',
             ),
       );
       return;

@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Meeting } from '../providers/calendar-provider';
 import type { ReminderRow } from '../db/database';
 import { insertReminderOnce, remindersCancelledBy } from '../db/reminders-repository';
+import { reinstatedReminderSummary } from '../temporal/readable-summaries';
 import { ERRAND_TENANT } from '../temporal/search-attributes';
 import { applyOffset } from '../time/zoned-time';
 import { reminderWorkflowId, type ReminderWorkflowInput } from '../workflows/definitions';
@@ -88,7 +89,7 @@ async function startReminderWorkflow(deps: ReminderSyncDeps, row: ReminderRow, t
       workflowId: row.workflow_id,
       args: [input],
       typedSearchAttributes: [{ key: ERRAND_TENANT, value: row.tenant_id }],
-      staticSummary: `reminder reinstated with meeting ${row.meeting_id}`,
+      staticSummary: reinstatedReminderSummary(row.meeting_id),
     });
   } catch (err) {
     // A retry after a start whose answer was lost: it is the same reminder.

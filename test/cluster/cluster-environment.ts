@@ -10,6 +10,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embed
 import { migrateToLatest } from '../../src/db/migrate';
 import { temporalCliPath } from '../../src/temporal/dev-server';
 import { WORKFLOWS_PATH } from '../../src/worker';
+import { FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter';
 import { startTemporalCluster, type TemporalCluster } from './temporal-cluster';
 
 export interface ClusterEnvironment {
@@ -80,6 +81,7 @@ export async function startClusterEnvironment(): Promise<ClusterEnvironment> {
     });
     const { code } = await bundleWorkflowCode({
       workflowsPath: WORKFLOWS_PATH,
+      failureConverterPath: FAILURE_CONVERTER_PATH,
       logger: quietLogger,
     });
     const workflowBundlePath = path.join(dir, 'workflows.js');

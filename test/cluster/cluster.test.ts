@@ -2,7 +2,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/global-setup';
 import { startErrandProcess, type ErrandProcess } from '../support/errand-process';
-import { eventually, startHarness, type Harness, TEST_PEPPER } from '../support/harness';
+import {
+  eventually,
+  startHarness,
+  type Harness,
+  TEST_ENCRYPTION_KEYS,
+  TEST_PEPPER,
+} from '../support/harness';
 
 /** Plans in the load; enough that the kill lands while many are in flight. */
 const PLANS = Number(process.env.ERRAND_CLUSTER_PLANS ?? 120);
@@ -22,6 +28,7 @@ beforeAll(async () => {
     TEMPORAL_TASK_QUEUE: h.taskQueue,
     ERRAND_DEFAULT_TENANT: h.tenant.id,
     ERRAND_KEY_PEPPER: TEST_PEPPER,
+    ERRAND_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     ERRAND_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
     PORT: String(port),
   };

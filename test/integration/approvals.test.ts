@@ -8,6 +8,7 @@ import {
   futureSlot,
   startHarness,
   type Harness,
+  TEST_OPERATOR_KEY,
   TEST_PEPPER,
 } from '../support/harness';
 import { createApiKey } from '../../src/auth/api-keys-repository';
@@ -224,6 +225,11 @@ describe('approval by policy and by step', () => {
       'approve',
       '--input',
       JSON.stringify({ by: 'ops@example.com', reason: 'checked in the Web UI' }),
+      // The answer is sealed in Temporal: the CLI reads it through Errand's codec endpoint.
+      '--codec-endpoint',
+      `${h.baseUrl}/codec`,
+      '--codec-auth',
+      `Bearer ${TEST_OPERATOR_KEY}`,
     ]);
     expect(out).toContain('approved');
     const state = (await h.client.workflow.getHandle(workflow_id).result()) as PlanState;

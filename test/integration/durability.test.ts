@@ -8,7 +8,13 @@ import type { Activities } from '../../src/activities';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import type { PlanState } from '../../src/workflows/definitions';
 import { freePort } from '../support/global-setup';
-import { eventually, futureSlot, startHarness, type Harness } from '../support/harness';
+import {
+  eventually,
+  futureSlot,
+  startHarness,
+  TEST_ENCRYPTION_KEYS,
+  type Harness,
+} from '../support/harness';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cleanups: (() => Promise<void>)[] = [];
@@ -47,6 +53,7 @@ function workerProcess(env: Record<string, string>): Promise<ChildProcess> {
       ...process.env,
       DATABASE_URL: inject('databaseUrl'),
       WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+      ERRAND_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

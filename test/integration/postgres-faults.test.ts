@@ -3,7 +3,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/global-setup';
 import { startErrandProcess, type ErrandProcess } from '../support/errand-process';
-import { eventually, startHarness, type Harness, TEST_PEPPER } from '../support/harness';
+import {
+  eventually,
+  startHarness,
+  type Harness,
+  TEST_ENCRYPTION_KEYS,
+  TEST_PEPPER,
+} from '../support/harness';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 const PLANS = 50;
@@ -31,6 +37,7 @@ beforeAll(async () => {
     TEMPORAL_TASK_QUEUE: h.taskQueue,
     ERRAND_DEFAULT_TENANT: h.tenant.id,
     ERRAND_KEY_PEPPER: TEST_PEPPER,
+    ERRAND_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     ERRAND_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
     DATABASE_POOL_SIZE: '10',
     // Its plans all start at once; leave other files' plans to their own reconcilers.

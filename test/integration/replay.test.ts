@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
+import { errandDataConverter } from '../../src/temporal/data-converter';
+import { TEST_KEY_RING } from '../support/harness';
 
 const dir = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -17,7 +19,10 @@ describe('saved histories of every shipped workflow shape', () => {
     async (file) => {
       const history = historyFromJSON(JSON.parse(readFileSync(`${dir}${file}`, 'utf8')));
       await Worker.runReplayHistory(
-        { workflowBundle: { codePath: inject('workflowBundlePath') } },
+        {
+          workflowBundle: { codePath: inject('workflowBundlePath') },
+          dataConverter: errandDataConverter(TEST_KEY_RING),
+        },
         history,
         file,
       );

@@ -10,6 +10,7 @@ import type { DatabaseKind } from '../../src/db/database-server';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { migrateToLatest } from '../../src/db/migrate';
 import { startDevServer, temporalCliPath, type DevServer } from '../../src/temporal/dev-server';
+import { FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter';
 import { WORKFLOWS_PATH } from '../../src/worker';
 
 /** Set: the suite runs on that server (its database is dropped and recreated). Unset: on an embedded Postgres of its own. */
@@ -38,7 +39,11 @@ export async function setup(project: TestProject): Promise<void> {
   await db.destroy();
 
   server = await startDevServer({ executable: temporalCli, port, uiPort: null });
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: quietLogger,
+  });
   const dir = mkdtempSync(path.join(tmpdir(), 'errand-test-'));
   const workflowBundlePath = path.join(dir, 'workflows.js');
   writeFileSync(workflowBundlePath, code);

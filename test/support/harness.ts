@@ -18,11 +18,17 @@ import { ensureTenant, type Tenant } from '../../src/tenants/tenants-repository'
 import type { Role } from '../../src/auth/api-key';
 import type { JwtVerifier } from '../../src/auth/jwt-verifier';
 import { createApiKey } from '../../src/auth/api-keys-repository';
+import { parseKeyRing } from '../../src/crypto/key-ring';
+import { errandDataConverter } from '../../src/temporal/data-converter';
 
 /** The pepper the harness's API hashes keys under. */
 export const TEST_PEPPER = 'test-pepper-test-pepper-test-pepper-0001';
 /** The harness API's operator key. */
 export const TEST_OPERATOR_KEY = 'operator-key-for-tests-operator-key-0001';
+/** ERRAND_ENCRYPTION_KEYS of every harness and test process: the whole suite runs through the codec. */
+export const TEST_ENCRYPTION_KEYS = `test1:${Buffer.alloc(32, 1).toString('base64')}`;
+/** The key ring TEST_ENCRYPTION_KEYS holds. */
+export const TEST_KEY_RING = parseKeyRing(TEST_ENCRYPTION_KEYS);
 
 let runtimeInstalled = false;
 
@@ -114,7 +120,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const taskQueue = options.taskQueue ?? `errand-test-${randomUUID()}`;
   const allowPrivateNetwork = options.allowPrivateNetwork ?? true;
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: errandDataConverter(TEST_KEY_RING) });
   // A test's own adapters (options.deps) stand in for the built-in ones everywhere they are used.
   const deps: ActivityDeps = createActivityDeps({
     db,
@@ -138,6 +144,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           taskQueue,
           activities: options.wrapActivities ? options.wrapActivities(activities) : activities,
           workflowBundle: { codePath: inject('workflowBundlePath') },
+          dataConverter: errandDataConverter(TEST_KEY_RING),
         });
   const running = worker?.run();
   const app = createApp({
@@ -156,6 +163,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     keyRequestsPerMinute: options.keyRequestsPerMinute,
     jwt: options.jwt,
     databaseKind: inject('databaseKind'),
+    keyRing: TEST_KEY_RING,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

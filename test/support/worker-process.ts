@@ -8,9 +8,11 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../../src/activities';
 import { createActivityDeps } from '../../src/activities/deps';
+import { parseKeyRing } from '../../src/crypto/key-ring';
 import { createDb } from '../../src/db/create-db';
 import { createOutboundHttp } from '../../src/net/outbound-http';
 import { WEBHOOK_MAX_RESPONSE_BYTES } from '../../src/net/webhook-limits';
+import { errandDataConverter } from '../../src/temporal/data-converter';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -22,7 +24,9 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const address = env('TEMPORAL_ADDRESS');
   const db = createDb({ url: env('DATABASE_URL'), maxConnections: 3 });
-  const temporal = new Client({ connection: await Connection.connect({ address }) });
+  const keys = process.env.ERRAND_ENCRYPTION_KEYS;
+  const dataConverter = errandDataConverter(keys ? parseKeyRing(keys) : undefined);
+  const temporal = new Client({ connection: await Connection.connect({ address }), dataConverter });
   const activities: Activities = createActivities(
     createActivityDeps({
       db,
@@ -53,6 +57,7 @@ async function main() {
     taskQueue: env('TASK_QUEUE'),
     activities,
     workflowBundle: { codePath: env('WORKFLOW_BUNDLE') },
+    dataConverter,
   });
   console.log('READY');
   await worker.run();
