@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { pino, type Logger } from 'pino';
 import { createActivityDeps, type ActivityDeps } from './activities/deps';
 import type { Config, ConnectedConfig } from './config';
+import { parseKeyRing, type KeyRing } from './crypto/key-ring';
 import { createDb } from './db/create-db';
 import type { Database } from './db/database';
 import { createOutboundHttp, type OutboundHttp } from './net/outbound-http';
@@ -92,5 +93,15 @@ export function buildActivityDeps(
     outbound: buildOutboundHttp(config),
     meetingLinkBase: config.MEETING_LINK_BASE,
     reminderGraceMs: config.REMINDER_GRACE_SECONDS * 1000,
+    keyRing: buildKeyRing(config),
+    providers: {
+      allowPrivateNetwork: config.ERRAND_ALLOW_PRIVATE_NETWORK,
+      timeoutMs: config.ERRAND_PROVIDER_TIMEOUT_MS,
+    },
   });
+}
+
+/** ERRAND_ENCRYPTION_KEYS as a key ring (already checked by loadConfig); undefined when unset. */
+export function buildKeyRing(config: Config): KeyRing | undefined {
+  return config.ERRAND_ENCRYPTION_KEYS ? parseKeyRing(config.ERRAND_ENCRYPTION_KEYS) : undefined;
 }

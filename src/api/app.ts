@@ -28,6 +28,9 @@ import { tenantRoutes } from './tenant-routes';
 import { BUILT_IN_PEPPER } from '../auth/api-key';
 import { enforcePermissions } from '../auth/permissions';
 import { keyRateLimit, postgresRequestCounter } from './key-rate-limit';
+import type { KeyRing } from '../crypto/key-ring';
+import { connectionsRoutes } from './connections-routes';
+import { sendgridWebhookRoutes } from './sendgrid-webhook-routes';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -54,6 +57,8 @@ export interface AppDeps {
   keyRequestsPerMinute?: number;
   /** Reported by /healthz: whether Errand started its own Postgres. */
   databaseKind: DatabaseKind;
+  /** ERRAND_ENCRYPTION_KEYS, which tenants' connections are sealed under; unset: the connection routes answer 503. */
+  keyRing?: KeyRing;
 }
 
 const HEALTH_CHECK_MS = 2_000;
@@ -72,6 +77,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(pinoHttp({ logger: deps.logger, quietReqLogger: true, genReqId: requestIdOf }));
+  // Signed by SendGrid rather than called with a key, and verified over its raw bytes.
+  app.use(sendgridWebhookRoutes({ db: deps.db, now: deps.now ?? (() => new Date()) }));
   app.use(express.json({ limit: deps.bodyLimit, strict: true }), refuseUnsafeStrings);
 
   app.get('/healthz', async (_req, res) => {
@@ -137,6 +144,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(remindersRoutes(deps));
   app.use(settingsRoutes({ db: deps.db, allowPrivateNetwork: deps.allowPrivateNetwork ?? false }));
   app.use(webhookSecretRoutes({ db: deps.db, now: deps.now ?? (() => new Date()) }));
+  app.use(
+    connectionsRoutes({
+      db: deps.db,
+      keyRing: deps.keyRing,
+      allowPrivateNetwork: deps.allowPrivateNetwork ?? false,
+      now: deps.now ?? (() => new Date()),
+    }),
+  );
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
   return app;

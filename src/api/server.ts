@@ -1,6 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { buildCalendar, buildDb, buildLogger, buildPlanner, buildTemporalClient } from '../clients';
+import {
+  buildCalendar,
+  buildDb,
+  buildKeyRing,
+  buildLogger,
+  buildPlanner,
+  buildTemporalClient,
+} from '../clients';
 import { ConfigError, loadConfig, type ConnectedConfig } from '../config';
 import { openDatabaseServer, type DatabaseKind } from '../db/database-server';
 import { createApp } from './app';
@@ -28,6 +35,7 @@ export async function startApi(
     allowPrivateNetwork: config.ERRAND_ALLOW_PRIVATE_NETWORK,
     startTimeoutMs: config.ERRAND_START_TIMEOUT_MS,
     keyRequestsPerMinute: config.ERRAND_KEY_REQUESTS_PER_MINUTE,
+    keyRing: buildKeyRing(config),
     afterPlanInsert:
       config.ERRAND_TEST_CRASH_AFTER_PLAN_INSERT === 'true'
         ? () => process.kill(process.pid, 'SIGKILL')

@@ -12,6 +12,7 @@ import { createDb } from '../../src/db/create-db';
 import type { Planner } from '../../src/planner/planner';
 import { createRulesPlanner } from '../../src/planner/rules-planner';
 import type { Database } from '../../src/db/database';
+import { newKey, parseKeyRing, type KeyRing } from '../../src/crypto/key-ring';
 import { createOutboundHttp } from '../../src/net/outbound-http';
 import { WEBHOOK_MAX_RESPONSE_BYTES } from '../../src/net/webhook-limits';
 import { ensureTenant, type Tenant } from '../../src/tenants/tenants-repository';
@@ -45,6 +46,8 @@ export interface HarnessOptions {
   keyRequestsPerMinute?: number;
   /** ERRAND_ALLOW_PRIVATE_NETWORK for the worker's webhooks and the API's checks; true, for loopback receivers. */
   allowPrivateNetwork?: boolean;
+  /** ERRAND_ENCRYPTION_KEYS for the API and the worker; default: a fresh ring; null: none. */
+  keyRing?: KeyRing | null;
 }
 
 export interface Harness {
@@ -110,6 +113,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const taskQueue = options.taskQueue ?? `errand-test-${randomUUID()}`;
   const allowPrivateNetwork = options.allowPrivateNetwork ?? true;
+  const keyRing =
+    options.keyRing === null ? undefined : (options.keyRing ?? parseKeyRing(`t1:${newKey()}`));
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   // A test's own adapters (options.deps) stand in for the built-in ones everywhere they are used.
@@ -123,6 +128,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }),
     meetingLinkBase: 'https://meet.example.com/t/',
     reminderGraceMs: 60_000,
+    keyRing,
+    providers: { allowPrivateNetwork, timeoutMs: 10_000 },
     ...options.deps,
   });
   const activities = createActivities(deps);
@@ -152,6 +159,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     allowPrivateNetwork,
     keyRequestsPerMinute: options.keyRequestsPerMinute,
     databaseKind: inject('databaseKind'),
+    keyRing,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
