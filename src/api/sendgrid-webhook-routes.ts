@@ -69,7 +69,9 @@ export function sendgridWebhookRoutes({ db, now }: SendgridWebhookRoutesDeps): R
         throw badRequest([{ path: '', message: 'is not JSON' }], 'the body is not valid JSON');
       }
       if (!Array.isArray(events) || events.length > MAX_EVENTS) {
-        throw badRequest([{ path: '', message: `must be an array of at most ${MAX_EVENTS} events` }]);
+        throw badRequest([
+          { path: '', message: `must be an array of at most ${MAX_EVENTS} events` },
+        ]);
       }
       let updated = 0;
       for (const event of deliveryEvents(events)) {
