@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterCursor, type KeysetCursor } from './keyset';
 import type { Database, OutboxRow } from './database';
 
@@ -79,7 +79,10 @@ export async function listOutbox(
     .execute();
 }
 
-/** Records that a provider took the message: status `sent` and the vendor's id for it. */
+/**
+ * Records that a provider took the message: the vendor's id for it, and status
+ * `sent` unless the vendor's own report (delivered, bounced) got here first.
+ */
 export async function markOutboxSent(
   db: Kysely<Database>,
   input: { id: string; provider: string; vendorMessageId: string | null; now: Date },
@@ -87,7 +90,7 @@ export async function markOutboxSent(
   return db
     .updateTable('outbox')
     .set({
-      status: 'sent',
+      status: sql<string>`case when status = 'queued' then 'sent' else status end`,
       provider: input.provider,
       vendor_message_id: input.vendorMessageId,
       status_updated_at: input.now,

@@ -228,6 +228,47 @@ describe('send_email through SendGrid', () => {
   });
 });
 
+describe('two tenants on SendGrid', () => {
+  it('send at the same time, each with its own key and sender, none leaking into the other', async () => {
+    const other = await h.newTenant();
+    const as = { 'x-errand-tenant': other.id };
+    const otherKey = 'SG.other-tenant_0123456789.zyxwvutsrqponmlkjihgfedcba';
+    const put = await h.api(
+      'PUT',
+      '/v1/connections/sendgrid',
+      { api_key: otherKey, from: 'other@example.com', base_url: sendgrid.baseUrl },
+      as,
+    );
+    expect(put.status).toBe(200);
+    const settings = { approval: { required_for: [] }, providers: { email: 'sendgrid' } };
+    expect((await h.api('PUT', '/v1/settings', settings, as)).status).toBe(200);
+    const before = sendgrid.received.length;
+    const plan = (headers: Record<string, string>, subject: string) =>
+      h.api(
+        'POST',
+        '/v1/plans',
+        {
+          intent: 'email',
+          actions: [{ type: 'send_email', params: { to: ['x@example.com'], subject } }],
+        },
+        headers,
+      );
+    const plans = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 ? plan(as, 'other') : plan({}, 'mine'))),
+    );
+    await Promise.all(
+      plans.map((p) => h.client.workflow.getHandle(p.body.workflow_id as string).result()),
+    );
+    const calls = sendgrid.received.slice(before);
+    expect(calls).toHaveLength(6);
+    for (const call of calls) {
+      const mine = call.body.subject === 'mine';
+      expect(call.authorization).toBe(`Bearer ${mine ? API_KEY : otherKey}`);
+      expect(call.body.from.email).toBe(mine ? 'errand@example.com' : 'other@example.com');
+    }
+  });
+});
+
 describe("SendGrid's Event Webhook", () => {
   const post = (
     tenant: string,
