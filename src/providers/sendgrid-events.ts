@@ -1,4 +1,5 @@
 import { verify, type KeyObject } from 'node:crypto';
+import { postgresSafeText } from '../plan/postgres-safe';
 import type { DeliveryStatus } from './messages';
 
 /** The custom argument every Errand email carries to SendGrid: its outbox idempotency key. */
@@ -10,6 +11,7 @@ export const EVENT_WINDOW_SECONDS = 600;
 export const MAX_EVENTS = 2_000;
 
 const DETAIL_CHARS = 300;
+const ID_CHARS = 500;
 
 /**
  * Whether SendGrid signed `body`: ECDSA P-256 over SHA-256 of the timestamp
@@ -54,7 +56,9 @@ const STATUS_OF: Record<string, DeliveryStatus> = {
   dropped: 'failed',
 };
 
-const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+/** A string field as Postgres can store it, bounded; the body is the vendor's, so anything may be in it. */
+const text = (v: unknown) =>
+  typeof v === 'string' && v !== '' ? postgresSafeText(v).slice(0, ID_CHARS) : null;
 
 /** The delivery events in a parsed Event Webhook body (an array); anything else is skipped. */
 export function deliveryEvents(events: unknown[]): DeliveryEvent[] {

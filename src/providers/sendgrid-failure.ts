@@ -5,6 +5,7 @@ import {
   providerThrottled,
 } from '../activities/errors';
 import { OutboundRequestError } from '../net/outbound-request-error';
+import { postgresSafeText } from '../plan/postgres-safe';
 
 /** Retry-After is honoured within these bounds: a vendor cannot stall a step, nor make it hammer. */
 export const RETRY_AFTER_MIN_MS = 1_000;
@@ -29,7 +30,8 @@ export function vendorMessage(body: unknown): string {
         return [typeof field === 'string' && field ? `${field}: ${message}` : message];
       })
     : [];
-  const text = parts.length ? parts.join('; ') : 'no reason given';
+  // Kept as the connection's last error too, so it must be storable.
+  const text = parts.length ? postgresSafeText(parts.join('; ')) : 'no reason given';
   return text.length > VENDOR_MESSAGE_CHARS ? `${text.slice(0, VENDOR_MESSAGE_CHARS)}…` : text;
 }
 

@@ -43,6 +43,7 @@ describe('deliveryEvents', () => {
         { event: 'bounce', sg_message_id: 'def.f', reason: '550 unknown user' },
         { event: 'dropped', sg_message_id: 'ghi.f', reason: 'Bounced Address' },
         { event: 'open', sg_message_id: 'abc.filter1' },
+        { event: 'bounce', sg_message_id: 'nul\u0000.f', reason: 'x'.repeat(1_000) },
         'junk',
         null,
       ]),
@@ -52,6 +53,12 @@ describe('deliveryEvents', () => {
       { key: null, vendorMessageId: 'abc', status: 'delivered', detail: 'delivered' },
       { key: null, vendorMessageId: 'def', status: 'bounced', detail: 'bounce: 550 unknown user' },
       { key: null, vendorMessageId: 'ghi', status: 'failed', detail: 'dropped: Bounced Address' },
+      {
+        key: null,
+        vendorMessageId: 'nul',
+        status: 'bounced',
+        detail: `bounce: ${'x'.repeat(292)}`,
+      },
     ]);
   });
 });

@@ -47,6 +47,7 @@ describe('vendorMessage', () => {
       501,
     );
     expect(vendorMessage('<html>')).toBe('no reason given');
+    expect(vendorMessage({ errors: [{ message: 'a\u0000b\uD800' }] })).toBe('ab\uFFFD');
   });
 });
 
