@@ -9,6 +9,7 @@ import * as listIndexes from './2026-12-02T13-00_list-indexes';
 import * as apiKeys from './2026-12-02T14-00_api-keys';
 import * as limits from './2026-12-03T16-00_limits';
 import * as users from './2026-12-04T10-00_users';
+import * as connections from './2026-12-04T11-00_connections';
 
 /** Every migration by name; names sort in the order they run. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T14-00_api-keys': apiKeys,
   '2026-12-03T16-00_limits': limits,
   '2026-12-04T10-00_users': users,
+  '2026-12-04T11-00_connections': connections,
 };

@@ -148,5 +148,10 @@ export function buildActivityDeps(
     outbound: buildOutboundHttp(config),
     meetingLinkBase: config.MEETING_LINK_BASE,
     reminderGraceMs: config.REMINDER_GRACE_SECONDS * 1000,
+    keyRing: buildKeyRing(config),
+    providers: {
+      allowPrivateNetwork: config.ERRAND_ALLOW_PRIVATE_NETWORK,
+      timeoutMs: config.ERRAND_PROVIDER_TIMEOUT_MS,
+    },
   });
 }

@@ -80,6 +80,8 @@ const configSchema = z.object({
     .transform((v) => v === 'true'),
   /** The whole of one webhook call, below the automation step's 60 s start-to-close timeout. */
   ERRAND_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(50_000).default(10_000),
+  /** The whole of one call to a tenant's provider (SendGrid), below the delivery step's 20 s start-to-close timeout. */
+  ERRAND_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(15_000).default(10_000),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),

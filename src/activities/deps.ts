@@ -5,7 +5,11 @@ import type { OutboundHttp } from '../net/outbound-http';
 import type { AutomationRunner } from '../providers/automations';
 import type { CalendarProvider } from '../providers/calendar-provider';
 import type { MessageSender } from '../providers/messages';
+import type { KeyRing } from '../crypto/key-ring';
+import type { Resolver } from '../net/guarded-lookup';
 import { createOutboxSender } from '../providers/outbox-sender';
+import { createRoutingSender } from '../providers/routing-sender';
+import { createSendgridSender } from '../providers/sendgrid-sender';
 import { createPostgresCalendar } from '../providers/postgres-calendar';
 import { createWebhookAutomations } from '../providers/webhook-automations';
 
@@ -33,6 +37,10 @@ export interface ActivityDepsOptions {
   meetingLinkBase: string;
   reminderGraceMs: number;
   now?: () => Date;
+  /** ERRAND_ENCRYPTION_KEYS, which opens tenants' connections; without it only the built-in providers work. */
+  keyRing?: KeyRing;
+  /** How tenants' providers are called: the network policy (ERRAND_ALLOW_PRIVATE_NETWORK) and a time cap. */
+  providers?: { allowPrivateNetwork: boolean; timeoutMs: number; resolve?: Resolver };
   /** Another adapter in place of a built-in one (a test's, say). */
   calendar?: CalendarProvider;
   messages?: MessageSender;
@@ -47,7 +55,7 @@ export interface ActivityDepsOptions {
 export function createActivityDeps(options: ActivityDepsOptions): ActivityDeps {
   const { db, outbound } = options;
   const now = options.now ?? (() => new Date());
-  const messages = options.messages ?? createOutboxSender(db);
+  const messages = options.messages ?? routingSender(options, now);
   return {
     db,
     temporal: options.temporal,
@@ -59,4 +67,15 @@ export function createActivityDeps(options: ActivityDepsOptions): ActivityDeps {
     now,
     reminderGraceMs: options.reminderGraceMs,
   };
+}
+
+/** The outbox for every family, and each tenant's chosen provider where it chose one. */
+function routingSender(options: ActivityDepsOptions, now: () => Date): MessageSender {
+  const { db, keyRing } = options;
+  const network = options.providers ?? { allowPrivateNetwork: false, timeoutMs: 10_000 };
+  return createRoutingSender({
+    db,
+    outbox: createOutboxSender(db),
+    sendgrid: keyRing && createSendgridSender({ db, keyRing, now, ...network }),
+  });
 }

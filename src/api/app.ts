@@ -33,6 +33,8 @@ import type { JwtVerifier } from '../auth/jwt-verifier';
 import type { KeyRing } from '../crypto/key-ring';
 import { EncryptionCodec } from '../temporal/encryption-codec';
 import { codecBodyParser, codecCors, codecRoutes } from './codec-routes';
+import { connectionsRoutes } from './connections-routes';
+import { sendgridWebhookRoutes } from './sendgrid-webhook-routes';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -65,7 +67,7 @@ export interface AppDeps {
   healthDb?: Kysely<Database>;
   /** Reported by /healthz: whether Errand started its own Postgres. */
   databaseKind: DatabaseKind;
-  /** ERRAND_ENCRYPTION_KEYS, for the codec endpoint; unset: it answers that nothing is encrypted. */
+  /** ERRAND_ENCRYPTION_KEYS: the codec endpoint's and tenants' connections' keys; unset: the codec answers that nothing is encrypted and the connection routes answer 503. */
   keyRing?: KeyRing;
 }
 
@@ -88,6 +90,8 @@ export function createApp(deps: AppDeps): express.Express {
   // Before the body is read, so a refused request costs next to nothing.
   if (deps.maxInFlight) app.use('/v1', admission({ maxInFlight: deps.maxInFlight }).handler);
   app.use('/codec', codecCors(new URL(deps.webUiUrl).origin), codecBodyParser);
+  // Signed by SendGrid rather than called with a key, and verified over its raw bytes.
+  app.use(sendgridWebhookRoutes({ db: deps.db, now: deps.now ?? (() => new Date()) }));
   app.use(express.json({ limit: deps.bodyLimit, strict: true }), refuseUnsafeStrings);
 
   app.get('/healthz', async (_req, res) => {
@@ -159,6 +163,14 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(webhookSecretRoutes({ db: deps.db, now: deps.now ?? (() => new Date()) }));
+  app.use(
+    connectionsRoutes({
+      db: deps.db,
+      keyRing: deps.keyRing,
+      allowPrivateNetwork: deps.allowPrivateNetwork ?? false,
+      now: deps.now ?? (() => new Date()),
+    }),
+  );
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
   return app;

@@ -17,6 +17,17 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * A 5xx whose message is meant for the client: the deployment lacks something
+ * only its operator can give (an encryption key), so "retry later" would mislead.
+ */
+export class DeploymentNotConfiguredError extends HttpError {
+  constructor(code: string, message: string) {
+    super(503, code, message);
+    this.name = 'DeploymentNotConfiguredError';
+  }
+}
+
 export const badRequest = (details: FieldError[], message = 'the request is invalid') =>
   new HttpError(400, 'invalid_request', message, details);
 
@@ -41,9 +52,10 @@ const GENERIC: Record<number, string> = {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const error = toHttpError(err);
-    const internal = error.status >= 500;
+    const internal = error.status >= 500 && !(error instanceof DeploymentNotConfiguredError);
     // An overloaded API refuses many requests a second: logging each would add to the load.
-    if (internal && error.code !== 'overloaded') (req.log ?? logger).error({ err, request_id: req.id }, 'request failed');
+    if (internal && error.code !== 'overloaded')
+      (req.log ?? logger).error({ err, request_id: req.id }, 'request failed');
     res
       .status(error.status)
       .set(error.headers)

@@ -16,7 +16,7 @@ const outboxQuery = z.strictObject({
   cursor: z.string().max(500).optional(),
 });
 
-/** Messages the built-in outbox holds for the tenant, newest first. */
+/** Every message sent for the tenant, through whichever provider, and where its delivery stands; newest first. */
 export function outboxRoutes(db: Kysely<Database>): Router {
   const router = Router();
   router.get('/v1/outbox', async (req, res) => {
@@ -53,6 +53,10 @@ function messageView(row: OutboxRow) {
     body: row.body,
     payload: row.payload,
     status: row.status,
+    provider: row.provider,
+    vendor_message_id: row.vendor_message_id,
+    status_detail: row.status_detail,
+    status_updated_at: row.status_updated_at?.toISOString() ?? null,
     plan_id: row.plan_id,
     step: row.step_index,
     created_at: row.created_at.toISOString(),

@@ -5,7 +5,8 @@ import { outboundUrlProblem } from '../net/url-policy';
 import { formatPath, type FieldError } from '../plan/field-error';
 import { timeZone } from '../plan/plan-schema';
 import { tenantSettingsSchema } from '../tenants/tenant-settings';
-import { badRequest } from './http-error';
+import { findConnection } from '../connections/connections-repository';
+import { badRequest, HttpError } from './http-error';
 import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
 import { tenantOf } from './tenant-context';
@@ -20,7 +21,7 @@ export interface SettingsRoutesDeps {
 
 /**
  * The tenant's settings: working hours, approval policy, planner thresholds,
- * automation webhooks, time zone. PUT replaces them; omitted fields take their defaults.
+ * automation webhooks, providers, time zone. PUT replaces them; omitted fields take their defaults.
  * A webhook URL the network policy refuses by its text alone is refused here with
  * a 400; names are checked again, resolved, each time the webhook is called.
  */
@@ -44,6 +45,15 @@ export function settingsRoutes({ db, allowPrivateNetwork }: SettingsRoutesDeps):
     });
     if (refused.length) throw badRequest(refused);
     const tenant = tenantOf(res);
+    const email = settings.providers.email;
+    if (email !== 'outbox' && !(await findConnection(db, tenant.id, email))) {
+      throw new HttpError(
+        422,
+        'provider_not_connected',
+        `email cannot go through ${email} before it is connected: PUT /v1/connections/${email} first`,
+        [{ path: 'providers.email', message: `${email} is not connected` }],
+      );
+    }
     await db
       .updateTable('tenants')
       .set({ settings: JSON.stringify(settings), ...(timezone ? { timezone } : {}) })

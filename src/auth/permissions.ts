@@ -39,11 +39,24 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'POST /v1/settings/webhook-secret/rotate': tenant('admin'),
   'GET /v1/keys': tenant('admin'),
   'DELETE /v1/keys/:id': tenant('admin'),
+  'GET /v1/connections': tenant('admin'),
+  'PUT /v1/connections/sendgrid': tenant('admin'),
+  'DELETE /v1/connections/:provider': tenant('admin'),
   'POST /v1/keys': { role: 'admin', operator: true },
   'POST /v1/tenants': { role: null, operator: true },
   // One deployment key seals every tenant's payloads, so only the operator may decode.
   'POST /codec/encode': { role: null, operator: true },
   'POST /codec/decode': { role: null, operator: true },
+};
+
+/**
+ * Routes a vendor calls, authenticated by the vendor's signature instead of an
+ * API key, and so outside PERMISSIONS: what each one verifies. They are served
+ * before API keys are checked and act only on the tenant their path names.
+ */
+export const SIGNED_ROUTES: Readonly<Record<string, string>> = {
+  'POST /v1/webhooks/sendgrid/:tenant':
+    "SendGrid's Event Webhook: ECDSA signature under the public key of the tenant's SendGrid connection",
 };
 
 export const roleAtLeast = (have: Role, need: Role) => ROLES.indexOf(have) >= ROLES.indexOf(need);

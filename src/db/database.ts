@@ -18,6 +18,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   action_ledger: ActionLedgerTable;
   api_request_counts: ApiRequestCountsTable;
+  connections: ConnectionsTable;
 }
 
 export interface TenantsTable {
@@ -117,6 +118,13 @@ export interface OutboxTable {
   plan_id: string | null;
   step_index: number | null;
   created_at: CreatedAt;
+  /** Which sender took the message: `outbox` (the built-in one) or a provider's name. */
+  provider: Generated<string>;
+  /** The vendor's id for the message (SendGrid's X-Message-Id), once it took it. */
+  vendor_message_id: string | null;
+  /** The vendor's last word on the delivery (a bounce's reason, a deferral), bounded. */
+  status_detail: string | null;
+  status_updated_at: Date | null;
 }
 
 export interface RemindersTable {
@@ -217,3 +225,20 @@ export type CalendarEventRow = Selectable<CalendarEventsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type ReminderRow = Selectable<RemindersTable>;
 export type TenantRow = Selectable<TenantsTable>;
+
+export interface ConnectionsTable {
+  tenant_id: string;
+  provider: string;
+  /** The id of the key in ERRAND_ENCRYPTION_KEYS that sealed `secret`. */
+  secret_kid: string;
+  /** iv | ciphertext | tag, with the tenant and provider as associated data. */
+  secret: Buffer;
+  /** What is not secret: a base URL, a sender address, a webhook's public key. */
+  config: ColumnType<Record<string, unknown>, string, string>;
+  status: string;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type ConnectionRow = Selectable<ConnectionsTable>;

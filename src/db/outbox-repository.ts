@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterCursor, type KeysetCursor } from './keyset';
 import type { Database, OutboxRow } from './database';
 import { ownedPlanIds, type PlanOwner } from './plans-repository';
@@ -7,7 +7,11 @@ import { ownedPlanIds, type PlanOwner } from './plans-repository';
 import type { DeliveryStatus, OutgoingMessage } from '../providers/messages';
 
 /** A message as the outbox keeps it: what was sent, and where its delivery stands. */
-export type OutboxMessage = OutgoingMessage & { status?: DeliveryStatus };
+export type OutboxMessage = OutgoingMessage & {
+  status?: DeliveryStatus;
+  /** The sender that takes it; default the built-in outbox. */
+  provider?: string;
+};
 
 /** Writes a message unless its idempotency key is already there; returns the row either way. */
 export async function insertOutboxOnce(
@@ -28,6 +32,7 @@ export async function insertOutboxOnce(
       idempotency_key: message.idempotency_key,
       plan_id: message.plan_id ?? null,
       step_index: message.step_index ?? null,
+      provider: message.provider ?? 'outbox',
     })
     .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
     .returningAll()
@@ -89,4 +94,63 @@ export async function listOutbox(
     .orderBy('id', 'desc')
     .limit(filter.limit)
     .execute();
+}
+
+/**
+ * Records that a provider took the message: the vendor's id for it, and status
+ * `sent` unless the vendor's own report (delivered, bounced) got here first.
+ */
+export async function markOutboxSent(
+  db: Kysely<Database>,
+  input: { id: string; provider: string; vendorMessageId: string | null; now: Date },
+): Promise<OutboxRow> {
+  return db
+    .updateTable('outbox')
+    .set({
+      status: sql<string>`case when status = 'queued' then 'sent' else status end`,
+      provider: input.provider,
+      vendor_message_id: input.vendorMessageId,
+      status_updated_at: input.now,
+    })
+    .where('id', '=', input.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** A vendor's report on one message, found by its outbox key or by the vendor's id for it. */
+export interface DeliveryReport {
+  tenantId: string;
+  provider: string;
+  key: string | null;
+  vendorMessageId: string | null;
+  status: DeliveryStatus;
+  detail: string | null;
+  now: Date;
+}
+
+/**
+ * Moves a message on from `queued` or `sent`; `delivered`, `bounced` and
+ * `failed` are final, so a report repeated or arriving late changes nothing.
+ * Returns whether a row moved.
+ */
+export async function applyDeliveryReport(
+  db: Kysely<Database>,
+  report: DeliveryReport,
+): Promise<boolean> {
+  if (!report.key && !report.vendorMessageId) return false;
+  let query = db
+    .updateTable('outbox')
+    .set({
+      status: report.status,
+      status_detail: report.detail,
+      status_updated_at: report.now,
+    })
+    .where('tenant_id', '=', report.tenantId)
+    .where('provider', '=', report.provider)
+    .where('status', 'in', ['queued', 'sent']);
+  query = report.key
+    ? query.where('idempotency_key', '=', report.key)
+    : query.where('vendor_message_id', '=', report.vendorMessageId);
+  const result = await query.executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

@@ -12,6 +12,8 @@ export const DOMAIN_ERROR_TYPES = [
   'InvalidStepError',
   'AutomationRejectedError',
   'WebhookRefusedError',
+  'ProviderConnectionError',
+  'MessageRejectedError',
 ] as const;
 
 export type DomainErrorType = (typeof DOMAIN_ERROR_TYPES)[number];

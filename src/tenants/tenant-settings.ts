@@ -3,6 +3,12 @@ import { ACTION_TYPES } from '../plan/action-types';
 import { isApprovalTimeout } from '../plan/validate-plan';
 import { limitsSettings, policySettings } from './tenant-limits';
 
+/** The providers each family can use; the first of each is the built-in default that needs no account. */
+export const EMAIL_PROVIDERS = ['outbox', 'sendgrid'] as const;
+export const SMS_PROVIDERS = ['outbox'] as const;
+export const CALL_PROVIDERS = ['outbox'] as const;
+export const CALENDAR_PROVIDERS = ['builtin'] as const;
+
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 
 /** Per-tenant settings, stored as JSON on the tenant; every field has a default. */
@@ -43,6 +49,15 @@ export const tenantSettingsSchema = z.object({
   submitters_see_only_their_own: z.boolean().default(false),
   /** Whoever submitted a plan may not approve or reject it: another approver must. */
   four_eyes: z.boolean().default(false),
+  /** Which provider each family goes through; a connected one is needed for all but the built-ins. */
+  providers: z
+    .object({
+      email: z.enum(EMAIL_PROVIDERS).default('outbox'),
+      sms: z.enum(SMS_PROVIDERS).default('outbox'),
+      call: z.enum(CALL_PROVIDERS).default('outbox'),
+      calendar: z.enum(CALENDAR_PROVIDERS).default('builtin'),
+    })
+    .prefault({}),
   /** Automation name → webhook URL (for example an n8n workflow). */
   automations: z.record(z.string(), z.url()).default({}),
 });

@@ -151,6 +151,9 @@ const ROLE_MATRIX: [method: string, path: string, body: unknown, lowest: Role | 
   ['GET', '/v1/keys', undefined, 'admin'],
   ['POST', '/v1/keys', { role: 'viewer' }, 'admin'],
   ['DELETE', '/v1/keys/000000000000', undefined, 'admin'],
+  ['GET', '/v1/connections', undefined, 'admin'],
+  ['PUT', '/v1/connections/sendgrid', { api_key: 'bad' }, 'admin'],
+  ['DELETE', '/v1/connections/sendgrid', undefined, 'admin'],
   ['POST', '/v1/tenants', { name: 'x', id: 'Bad Id' }, 'operator'],
   ['POST', '/codec/encode', { payloads: [] }, 'operator'],
   ['POST', '/codec/decode', { payloads: [] }, 'operator'],
@@ -169,7 +172,7 @@ describe('the role matrix', () => {
     })),
   );
   it(`has ${ROLE_MATRIX.length} routes × ${LADDER.length} roles = ${cases.length} cases`, () => {
-    expect(cases.length).toBe(100);
+    expect(cases.length).toBe(112);
   });
   it.each(cases)('$method $path as $role: allowed=$allowed', async (c) => {
     const res = await h.apiAs(c.role, c.method, c.path, c.body);
@@ -196,6 +199,7 @@ const TENANT_TABLES: Table[] = [
   'decisions',
   'webhook_secrets',
   'api_keys',
+  'connections',
 ];
 
 async function footprint(tenantId: string): Promise<string> {
@@ -249,6 +253,12 @@ describe('the cross-tenant matrix', () => {
     const decision = (await one('decisions')) as { id: string };
     const key = await createApiKey(h.db, TEST_PEPPER, { tenant: h.tenant.id, role: 'viewer' });
     await h.api('POST', '/v1/settings/webhook-secret/rotate', {});
+    const sendgridKey = 'SG.victim-key-0123456789';
+    const connected = await h.api('PUT', '/v1/connections/sendgrid', {
+      api_key: sendgridKey,
+      from: 'victim@example.com',
+    });
+    expect(connected.status).toBe(200);
     if (intent.body?.plan_id) {
       await h.client.workflow
         .getHandle(intent.body.workflow_id)
@@ -271,6 +281,7 @@ describe('the cross-tenant matrix', () => {
       ['outbox message', 'GET', `/v1/outbox/${message.id}`],
       ['key', 'DELETE', `/v1/keys/${key.view.id}`],
       ['key', 'POST', '/v1/keys', { role: 'admin', tenant: h.tenant.id }],
+      ['connection', 'DELETE', '/v1/connections/sendgrid'],
     ];
     // Lists and settings have no id to guess: the foreign tenant must not see the victim's objects in them.
     const lists: [kind: string, path: string, secret: string][] = [
@@ -282,6 +293,7 @@ describe('the cross-tenant matrix', () => {
       ['settings', '/v1/settings', h.tenant.id],
       ['settings', '/v1/settings/webhook-secret', h.tenant.id],
       ['key', '/v1/keys', key.view.id],
+      ['connection', '/v1/connections', 'victim@example.com'],
     ];
     const before = await footprint(h.tenant.id);
     for (const [kind, method, path, body] of byId) {
@@ -297,7 +309,15 @@ describe('the cross-tenant matrix', () => {
     expect(put.status).toBe(200);
     expect(put.body.tenant_id).toBe(foreign.id);
     await h.api('POST', '/v1/settings/webhook-secret/rotate', {}, as);
+    const foreignPut = await h.api(
+      'PUT',
+      '/v1/connections/sendgrid',
+      { api_key: 'SG.foreign-key-0123456789', from: 'foreign@example.com' },
+      as,
+    );
+    expect(foreignPut.status).toBe(200);
     expect(await footprint(h.tenant.id)).toBe(before);
-    expect(byId.length + lists.length + 2).toBe(21);
+    expect(before).not.toContain(sendgridKey);
+    expect(byId.length + lists.length + 3).toBe(24);
   });
 });

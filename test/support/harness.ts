@@ -12,6 +12,7 @@ import { createDb } from '../../src/db/create-db';
 import type { Planner } from '../../src/planner/planner';
 import { createRulesPlanner } from '../../src/planner/rules-planner';
 import type { Database } from '../../src/db/database';
+import { type KeyRing } from '../../src/crypto/key-ring';
 import { createOutboundHttp } from '../../src/net/outbound-http';
 import { WEBHOOK_MAX_RESPONSE_BYTES } from '../../src/net/webhook-limits';
 import { ensureTenant, type Tenant } from '../../src/tenants/tenants-repository';
@@ -54,6 +55,8 @@ export interface HarnessOptions {
   allowPrivateNetwork?: boolean;
   /** The API's JWT verifier; default: none, so only API keys are accepted. */
   jwt?: JwtVerifier;
+  /** ERRAND_ENCRYPTION_KEYS for the API and the activities (connections, the codec endpoint); default: TEST_KEY_RING; null: none. Workflow payloads always use TEST_KEY_RING. */
+  keyRing?: KeyRing | null;
 }
 
 export interface Harness {
@@ -119,6 +122,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const taskQueue = options.taskQueue ?? `errand-test-${randomUUID()}`;
   const allowPrivateNetwork = options.allowPrivateNetwork ?? true;
+  const keyRing = options.keyRing === null ? undefined : (options.keyRing ?? TEST_KEY_RING);
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, dataConverter: errandDataConverter(TEST_KEY_RING) });
   // A test's own adapters (options.deps) stand in for the built-in ones everywhere they are used.
@@ -132,6 +136,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }),
     meetingLinkBase: 'https://meet.example.com/t/',
     reminderGraceMs: 60_000,
+    keyRing,
+    providers: { allowPrivateNetwork, timeoutMs: 10_000 },
     ...options.deps,
   });
   const activities = createActivities(deps);
@@ -163,7 +169,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     keyRequestsPerMinute: options.keyRequestsPerMinute,
     jwt: options.jwt,
     databaseKind: inject('databaseKind'),
-    keyRing: TEST_KEY_RING,
+    keyRing,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -1,0 +1,133 @@
+import { Router, type RequestHandler } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import {
+  CONNECTION_PROVIDERS,
+  deleteConnection,
+  listConnections,
+  saveConnection,
+  type ConnectionView,
+} from '../connections/connections-repository';
+import type { KeyRing } from '../crypto/key-ring';
+import type { Database } from '../db/database';
+import { outboundUrlProblem } from '../net/url-policy';
+import { eventWebhookKey } from '../providers/sendgrid-config';
+import { DeploymentNotConfiguredError, HttpError, notFound } from './http-error';
+import { parseBody } from './parse-body';
+import { requireJson } from './require-json';
+import { tenantOf } from './tenant-context';
+
+export interface ConnectionsRoutesDeps {
+  db: Kysely<Database>;
+  /** ERRAND_ENCRYPTION_KEYS; without it no connection can be stored or used. */
+  keyRing?: KeyRing;
+  /** ERRAND_ALLOW_PRIVATE_NETWORK: whether base_url may be http or a private address (tests' loopback). */
+  allowPrivateNetwork: boolean;
+  now: () => Date;
+}
+
+const sendgridBody = (allowPrivateNetwork: boolean) =>
+  z.strictObject({
+    api_key: z
+      .string()
+      .max(512)
+      .regex(/^SG\.[A-Za-z0-9_.-]{10,}$/, 'must be a SendGrid API key (SG.…)'),
+    /** The verified sender SendGrid sends from. */
+    from: z.email().max(320),
+    base_url: z
+      .string()
+      .max(2048)
+      .superRefine((url, ctx) => {
+        const problem = outboundUrlProblem(url, { allowPrivateNetwork });
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
+    webhook_public_key: z
+      .string()
+      .max(4096)
+      .superRefine((text, ctx) => {
+        try {
+          eventWebhookKey(text);
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            message: "must be the Event Webhook's verification key (ECDSA P-256, base64 or PEM)",
+          });
+        }
+      })
+      .optional(),
+  });
+
+const providerParam = z.enum(CONNECTION_PROVIDERS);
+
+/**
+ * The tenant's connections to providers. PUT stores the credentials sealed
+ * under ERRAND_ENCRYPTION_KEYS; no route ever answers with a secret.
+ */
+export function connectionsRoutes(deps: ConnectionsRoutesDeps): Router {
+  const { db } = deps;
+  const router = Router();
+  const needsKeyRing: RequestHandler = (_req, _res, next) => {
+    next(
+      deps.keyRing
+        ? undefined
+        : new DeploymentNotConfiguredError(
+            'encryption_not_configured',
+            'this deployment has no encryption key (ERRAND_ENCRYPTION_KEYS), so it cannot keep ' +
+              "tenants' credentials; its operator must set one",
+          ),
+    );
+  };
+
+  router.get('/v1/connections', needsKeyRing, async (_req, res) => {
+    const connections = await listConnections(db, tenantOf(res).id);
+    res.json({ data: connections.map(view) });
+  });
+
+  router.put('/v1/connections/sendgrid', needsKeyRing, requireJson, async (req, res) => {
+    const body = parseBody(sendgridBody(deps.allowPrivateNetwork), req.body);
+    const saved = await saveConnection(db, deps.keyRing!, {
+      tenantId: tenantOf(res).id,
+      provider: 'sendgrid',
+      secret: body.api_key,
+      config: {
+        base_url: body.base_url ?? null,
+        from: body.from,
+        webhook_public_key: body.webhook_public_key ?? null,
+      },
+      now: deps.now(),
+    });
+    res.json(view(saved));
+  });
+
+  router.delete('/v1/connections/:provider', needsKeyRing, async (req, res) => {
+    const parsed = providerParam.safeParse(req.params.provider);
+    if (!parsed.success) throw notFound(`connection ${req.params.provider}`);
+    const tenant = tenantOf(res);
+    if (tenant.settings.providers.email === parsed.data) {
+      throw new HttpError(
+        409,
+        'connection_in_use',
+        `email goes through ${parsed.data}: set providers.email to "outbox" with PUT /v1/settings first`,
+        [{ path: 'providers.email', message: `is ${parsed.data}` }],
+      );
+    }
+    if (!(await deleteConnection(db, tenant.id, parsed.data))) {
+      throw notFound(`connection ${parsed.data}`);
+    }
+    res.json({ provider: parsed.data, disconnected: true });
+  });
+  return router;
+}
+
+/** What is shown of a connection: its health and its non-secret config, never its secret. */
+function view(connection: ConnectionView) {
+  return {
+    provider: connection.provider,
+    status: connection.status,
+    last_error: connection.lastError,
+    config: connection.config,
+    created_at: connection.createdAt.toISOString(),
+    updated_at: connection.updatedAt.toISOString(),
+  };
+}

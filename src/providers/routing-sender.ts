@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely';
+import { ProviderConnectionError } from '../activities/errors';
+import type { Database } from '../db/database';
+import { findTenant } from '../tenants/tenants-repository';
+import type { MessageSender } from './messages';
+
+export interface RoutingSenderConfig {
+  db: Kysely<Database>;
+  /** The built-in outbox: every family's default. */
+  outbox: MessageSender;
+  /** SendGrid, when the deployment can open tenants' connections (ERRAND_ENCRYPTION_KEYS is set). */
+  sendgrid?: MessageSender;
+}
+
+/**
+ * Sends each message through the provider its tenant chose in settings
+ * (`providers.email`, …), read at each send so a change applies to the next
+ * message; SMS, calls, campaigns and the rest stay in the outbox.
+ */
+export function createRoutingSender(config: RoutingSenderConfig): MessageSender {
+  return {
+    async send(message) {
+      if (message.channel !== 'email') return config.outbox.send(message);
+      const tenant = await findTenant(config.db, message.tenant_id);
+      const choice = tenant?.settings.providers.email ?? 'outbox';
+      if (choice === 'outbox') return config.outbox.send(message);
+      if (!config.sendgrid) {
+        throw new ProviderConnectionError(
+          'the tenant chose SendGrid for email, but this deployment has no ERRAND_ENCRYPTION_KEYS to open ' +
+            'its connection; set them, or set providers.email to "outbox"',
+        );
+      }
+      return config.sendgrid.send(message);
+    },
+  };
+}
