@@ -16,7 +16,7 @@ const configSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   /**
    * Requests the API serves at once; more are refused with 503 overloaded and Retry-After.
-   * Unset: four per connection of the pool.
+   * Unset: ten per connection of the pool.
    */
   ERRAND_MAX_IN_FLIGHT_REQUESTS: z.coerce.number().int().min(1).max(100_000).optional(),
   PORT: port.default(3000),

@@ -45,7 +45,7 @@ export async function startApi(
         ? () => process.kill(process.pid, 'SIGKILL')
         : undefined,
     databaseKind,
-    maxInFlight: config.ERRAND_MAX_IN_FLIGHT_REQUESTS ?? 4 * config.DATABASE_POOL_SIZE,
+    maxInFlight: config.ERRAND_MAX_IN_FLIGHT_REQUESTS ?? 10 * config.DATABASE_POOL_SIZE,
     healthDb,
   });
   const reconciler = createSubmissionReconciler({

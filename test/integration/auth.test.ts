@@ -172,7 +172,7 @@ describe('the role matrix', () => {
     })),
   );
   it(`has ${ROLE_MATRIX.length} routes × ${LADDER.length} roles = ${cases.length} cases`, () => {
-    expect(cases.length).toBe(112);
+    expect(cases.length).toBe(120);
   });
   it.each(cases)('$method $path as $role: allowed=$allowed', async (c) => {
     const res = await h.apiAs(c.role, c.method, c.path, c.body);

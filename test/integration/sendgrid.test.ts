@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities';
 import type { PlanState } from '../../src/workflows/definitions';
 import { startFakeSendgrid, type FakeSendgrid } from '../support/fake-sendgrid';
-import { startHarness, type Harness } from '../support/harness';
+import { startHarness, TEST_KEY_RING, type Harness } from '../support/harness';
 
 const API_KEY = 'SG.test-key_0123456789.abcdefghijklmnopqrstuvwxyz';
 const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -92,7 +92,7 @@ describe('the SendGrid connection', () => {
       .selectAll()
       .where('tenant_id', '=', h.tenant.id)
       .executeTakeFirstOrThrow();
-    expect(row.secret_kid).toBe('t1');
+    expect(row.secret_kid).toBe(TEST_KEY_RING.current);
     expect(row.secret.includes(Buffer.from('test-key'))).toBe(false);
     expect(JSON.stringify(row)).not.toContain('test-key');
   });
