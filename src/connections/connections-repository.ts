@@ -90,13 +90,17 @@ export async function findConnection(
   tenantId: string,
   provider: ConnectionProvider,
 ): Promise<ConnectionView | undefined> {
-  const row = await db
+  const row = await connectionRow(db, tenantId, provider);
+  return row && toView(row);
+}
+
+function connectionRow(db: Kysely<Database>, tenantId: string, provider: ConnectionProvider) {
+  return db
     .selectFrom('connections')
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('provider', '=', provider)
     .executeTakeFirst();
-  return row && toView(row);
 }
 
 /** The connection with its secret opened; undefined when there is none. Throws OpenError when the key is gone. */
@@ -106,12 +110,7 @@ export async function openConnection(
   tenantId: string,
   provider: ConnectionProvider,
 ): Promise<OpenedConnection | undefined> {
-  const row = await db
-    .selectFrom('connections')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('provider', '=', provider)
-    .executeTakeFirst();
+  const row = await connectionRow(db, tenantId, provider);
   if (!row) return undefined;
   const secret = open(ring, { kid: row.secret_kid, data: row.secret }, aad(tenantId, provider));
   return { ...toView(row), secret: secret.toString('utf8') };

@@ -19,8 +19,23 @@ export interface ApiProcess {
  */
 export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
   const port = await freePort();
+  const child = spawnApi(port, env, 'inherit');
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('Errand API on')) resolve();
+    });
+    void exited.then(() => reject(new Error('the API process exited before it listened')));
+  });
+  return { child, baseUrl: `http://127.0.0.1:${port}`, exited };
+}
+
+/** src/api/server.ts on `port` against the suite's Postgres and Temporal, stdout piped. */
+export function spawnApi(port: number, env: Record<string, string>, stderr: 'inherit' | 'pipe') {
   // Node itself with tsx's loader, not the tsx launcher: the pid that dies must be the API's own.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/api/server.ts'], {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/api/server.ts'], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
@@ -32,16 +47,6 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
       LOG_LEVEL: 'silent',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', stderr],
   });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.once('exit', (_code, signal) => resolve(signal)),
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Errand API on')) resolve();
-    });
-    void exited.then(() => reject(new Error('the API process exited before it listened')));
-  });
-  return { child, baseUrl: `http://127.0.0.1:${port}`, exited };
 }
