@@ -6,8 +6,9 @@
  * send_sms, timed until the workflow's result. Baseline: a bare workflow of
  * three no-op activities on its own task queue of the same dev server (the
  * fast flags of the README), started and awaited by the same client. Latency:
- * N pairs one after another, Errand and bare interleaved. Throughput: C of each
- * at once, in turn, twice.
+ * N pairs one after another, Errand and bare interleaved. Accepting: N one-step
+ * `POST /v1/plans` until 201 next to N bare `workflow.start`s, interleaved.
+ * Throughput: C of each at once, in turn, twice.
  *
  *   npm run bench:plans [-- --count 100 --concurrent 300]
  */
@@ -177,6 +178,38 @@ async function main() {
     }
   }
 
+  // Accepting: a one-step plan's POST until its 201, next to a bare workflow.start (no wait).
+  const acceptErrand = async (): Promise<void> => {
+    const n = slot++;
+    const res = await fetch(`${base}/v1/plans`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({
+        intent: `accept ${n}`,
+        actions: [{ type: 'send_sms', params: { to: ['+14155550123'], message: `plan ${n}` } }],
+      }),
+    });
+    if (res.status !== 201) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  const acceptBare = async (): Promise<void> => {
+    await bareClient.workflow.start('barePlan', {
+      taskQueue: bareQueue,
+      workflowId: `bare-${randomUUID()}`,
+    });
+  };
+  const acceptErrandMs: number[] = [];
+  const acceptBareMs: number[] = [];
+  for (let i = 0; i < COUNT; i++) {
+    if (i % 2 === 0) {
+      acceptErrandMs.push(await timed(acceptErrand));
+      acceptBareMs.push(await timed(acceptBare));
+    } else {
+      acceptBareMs.push(await timed(acceptBare));
+      acceptErrandMs.push(await timed(acceptErrand));
+    }
+  }
+
   const burst = async (run: () => Promise<void>) => {
     const began = performance.now();
     await Promise.all(Array.from({ length: CONCURRENT }, run));
@@ -201,6 +234,9 @@ async function main() {
     bare_temporal_ms: bare,
     ratio_p50: ratio(errand.p50, bare.p50),
     ratio_p99: ratio(errand.p99, bare.p99),
+    accept_errand_ms: summary(acceptErrandMs),
+    accept_bare_start_ms: summary(acceptBareMs),
+    accept_ratio_p50: ratio(summary(acceptErrandMs).p50, summary(acceptBareMs).p50),
     errand_plans_per_second: errandRate.map(round1),
     bare_plans_per_second: bareRate.map(round1),
     throughput_ratio: ratio(Math.max(...errandRate), Math.max(...bareRate)),
@@ -208,11 +244,14 @@ async function main() {
   console.table({
     'Errand three-step plan': errand,
     'bare Temporal, three no-op activities': bare,
+    'Errand POST /v1/plans until 201 (one step)': result.accept_errand_ms,
+    'bare workflow.start': result.accept_bare_start_ms,
   });
   console.log(
     `Errand ÷ bare: p50 ${result.ratio_p50}×, p99 ${result.ratio_p99}×; ` +
       `${CONCURRENT} at once: Errand ${result.errand_plans_per_second.join(', ')} /s, ` +
-      `bare ${result.bare_plans_per_second.join(', ')} /s (best ÷ best ${result.throughput_ratio}×)`,
+      `bare ${result.bare_plans_per_second.join(', ')} /s (best ÷ best ${result.throughput_ratio}×); ` +
+      `accepting p50 ${result.accept_ratio_p50}× a bare start`,
   );
   const file = fileURLToPath(
     new URL(`./results/plans-${result.at.replace(/[:.]/g, '-')}.json`, import.meta.url),

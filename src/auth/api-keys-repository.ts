@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { ApiKeyRow, Database } from '../db/database';
+import { toTenant, type Tenant } from '../tenants/tenants-repository';
 import { generateKey, hashKey, prefixOf, type Role } from './api-key';
 
 /** A key as lists show it: never its hash. */
@@ -64,6 +65,35 @@ export async function createApiKey(
 
 export function findApiKey(db: Kysely<Database>, id: string): Promise<ApiKeyRow | undefined> {
   return db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A key's row with its tenant, in one round trip: every authenticated request needs both. */
+export async function findApiKeyWithTenant(
+  db: Kysely<Database>,
+  id: string,
+): Promise<{ key: ApiKeyRow; tenant: Tenant } | undefined> {
+  const row = await db
+    .selectFrom('api_keys')
+    .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
+    .selectAll('api_keys')
+    .select([
+      'tenants.name as tenant_name',
+      'tenants.timezone as tenant_timezone',
+      'tenants.settings as tenant_settings',
+    ])
+    .where('api_keys.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { tenant_name, tenant_timezone, tenant_settings, ...key } = row;
+  return {
+    key,
+    tenant: toTenant({
+      id: key.tenant_id,
+      name: tenant_name,
+      timezone: tenant_timezone,
+      settings: tenant_settings,
+    }),
+  };
 }
 
 export async function listApiKeys(db: Kysely<Database>, tenant: string): Promise<KeyView[]> {

@@ -9,7 +9,8 @@ export interface Tenant {
   settings: TenantSettings;
 }
 
-function toTenant(row: TenantRow): Tenant {
+/** A tenant from its row's columns (created_at is not needed). */
+export function toTenant(row: Omit<TenantRow, 'created_at'>): Tenant {
   return {
     id: row.id,
     name: row.name,
