@@ -7,6 +7,11 @@ export const EMAIL_TEMPLATES = {
     subject: 'Invitation: {{title}}',
     body: 'You are invited to {{title}} on {{when}}.\n\nJoin: {{join_link}}',
   },
+  // The name assistants' own plan documents give the email that confirms a booking.
+  meeting_confirmation: {
+    subject: 'Confirmed: {{title}}',
+    body: '{{title}} is booked for {{when}}.\n\nJoin: {{join_link}}',
+  },
   meeting_update: {
     subject: 'Updated: {{title}}',
     body: '{{title}} now takes place on {{when}}.\n\nJoin: {{join_link}}',

@@ -51,6 +51,7 @@ export const meetingMatch = z
 
 export const emailTemplates = [
   'meeting_invite',
+  'meeting_confirmation',
   'meeting_update',
   'meeting_cancellation',
   'reminder',

@@ -49,8 +49,9 @@ export function validatePlan(input: unknown): PlanValidation {
 
   const errors: FieldError[] = [];
   const steps: PlanStep[] = [];
+  const flatSteps = new Set<number>();
   envelope.data.actions.forEach((raw, index) => {
-    const step = parseStep(raw, index, errors);
+    const step = parseStep(raw, index, errors, flatSteps);
     if (step) steps.push(step);
   });
   if (errors.length === 0) {
@@ -63,7 +64,7 @@ export function validatePlan(input: unknown): PlanValidation {
       message: `"${timeout}" is not a duration between 1 second and 90 days, e.g. 2h or 3d`,
     });
   }
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, errors: unnestPaths(errors, flatSteps) };
   return { ok: true, plan: { ...envelope.data, actions: steps } };
 }
 
@@ -73,9 +74,67 @@ export function isApprovalTimeout(text: string): boolean {
   return ms !== null && ms >= 1000 && ms <= 90 * 24 * 3600 * 1000;
 }
 
-function parseStep(raw: unknown, index: number, errors: FieldError[]): PlanStep | null {
+/** The fields of a step itself; any other field beside `type` is one of its parameters. */
+const STEP_FIELDS = new Set(Object.keys(stepEnvelope.shape));
+
+/**
+ * Moves parameters written beside `type` (`{"type":"book_meeting","title":"Demo"}`, as
+ * assistants' own documents write steps) into `params`, the one form plans are stored in.
+ * Both at once is refused: which one meant what would be a guess.
+ */
+function nestParams(
+  raw: unknown,
+  at: readonly PropertyKey[],
+  errors: FieldError[],
+): { step: unknown; flat: boolean } | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { step: raw, flat: false };
+  const flat = Object.keys(raw).filter((k) => !STEP_FIELDS.has(k));
+  if (flat.length === 0) return { step: raw, flat: false };
+  const record = raw as Record<string, unknown>;
+  if ('params' in record) {
+    errors.push({
+      path: formatPath([...at, 'params']),
+      message: `give the parameters either in params or beside type, not both (beside type: ${flat.join(', ')})`,
+    });
+    return null;
+  }
+  const step: Record<string, unknown> = { params: {} };
+  const params: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) {
+    if (STEP_FIELDS.has(k)) step[k] = v;
+    else params[k] = v;
+  }
+  step.params = params;
+  return { step, flat: true };
+}
+
+/** Errors of a step written in the flat form name its fields where the client wrote them. */
+function unnestPaths(errors: FieldError[], flatSteps: ReadonlySet<number>): FieldError[] {
+  if (flatSteps.size === 0) return errors;
+  return errors.map((e) => {
+    const m = /^actions\[(\d+)\]\.params(?=$|[.[])/.exec(e.path);
+    if (!m || !flatSteps.has(Number(m[1]))) return e;
+    const rest = e.path.slice(m[0].length).replace(/^\./, '');
+    const step = `actions[${m[1]}]`;
+    return {
+      ...e,
+      path: rest === '' ? step : rest.startsWith('[') ? step + rest : `${step}.${rest}`,
+    };
+  });
+}
+
+function parseStep(
+  raw: unknown,
+  index: number,
+  errors: FieldError[],
+  flatSteps: Set<number>,
+): PlanStep | null {
   const at = ['actions', index] as const;
-  const envelope = stepEnvelope.safeParse(raw);
+  const nested = nestParams(raw, at, errors);
+  if (!nested) return null;
+  if (nested.flat) flatSteps.add(index);
+  const envelope = stepEnvelope.safeParse(nested.step);
   if (!envelope.success) {
     errors.push(...fieldErrors(envelope.error, at));
     return null;
@@ -124,8 +183,8 @@ function checkAcrossSteps(step: PlanStep, index: number, steps: PlanStep[], erro
   switch (step.type) {
     case 'book_meeting': {
       const p = step.params as ActionParams<'book_meeting'>;
+      // No attendees is a block in the user's own calendar.
       requireField(p.time !== undefined, 'time', 'start_time');
-      requireField(p.attendees !== undefined, 'attendees', 'attendees');
       break;
     }
     case 'update_meeting': {
@@ -144,6 +203,18 @@ function checkAcrossSteps(step: PlanStep, index: number, steps: PlanStep[], erro
     case 'send_email': {
       const p = step.params as ActionParams<'send_email'>;
       requireField(p.to !== undefined, 'to', 'attendees');
+      const meeting = chainedFrom?.params as ActionParams<'book_meeting'> | undefined;
+      if (
+        p.to === undefined &&
+        chainedFrom?.type === 'book_meeting' &&
+        chainedFrom.use_result_from === undefined &&
+        !meeting?.attendees?.length
+      ) {
+        fail(
+          at('params', 'to'),
+          `step ${source} books a meeting with no attendees, so the email has nobody to go to; give to`,
+        );
+      }
       const hasContent = p.subject || p.body || p.template || chained('title');
       if (!hasContent) fail(at('params'), 'an email needs a subject, a body or a template');
       break;

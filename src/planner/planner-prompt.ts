@@ -17,7 +17,7 @@ const RULES = `Rules:
 - Write date-times as wall-clock ISO-8601 WITHOUT an offset (YYYY-MM-DDTHH:mm:ss) in the request's timezone, and dates as YYYY-MM-DD. Resolve "tomorrow", "next Tuesday", "in 2 hours" against "now".
 - Steps run in order. "use_result_from" is the 0-based index of an earlier step whose output fills this step's missing inputs: a book_meeting without "time" takes the first free slot of a check_availability step; a send_email without "to" goes to the attendees of a meeting step; a schedule_reminder with an "offset" ("-1h", "-30m", "-1d", "-1h30m") counts from the chained meeting's start.
 - "condition" ("if_previous_success" or "if_previous_failed") looks at the use_result_from step, or else at the step just before. The first step has no condition.
-- Emails about a meeting use "template": meeting_invite, meeting_update, meeting_cancellation or reminder.
+- Emails about a meeting use "template": meeting_invite, meeting_confirmation, meeting_update, meeting_cancellation or reminder.
 - duration_minutes is 5..1440 (30 when the user gives none). Phone numbers are E.164 (+14155550123).
 - Existing meetings are found with "match": {"attendee", "date", "title"}.
 - Never invent email addresses, phone numbers or times. If something required is missing, answer {"actions": [], "cannot_plan": {"reason": "missing_information", "message": "..."}}; if the request needs an action outside the allowlist, use reason "outside_allowlist"; if you cannot understand it, "not_understood".
