@@ -29,6 +29,7 @@ import { BUILT_IN_PEPPER } from '../auth/api-key';
 import { enforcePermissions } from '../auth/permissions';
 import { keyRateLimit, postgresRequestCounter } from './key-rate-limit';
 import { admission } from './admission';
+import { toolsRoutes } from './tools-routes';
 import type { JwtVerifier } from '../auth/jwt-verifier';
 import type { KeyRing } from '../crypto/key-ring';
 import { EncryptionCodec } from '../temporal/encryption-codec';
@@ -130,6 +131,7 @@ export function createApp(deps: AppDeps): express.Express {
       : []),
     enforcePermissions,
   );
+  app.use(toolsRoutes());
   app.use(tenantRoutes({ db: deps.db, pepper }));
   app.use(keyRoutes({ db: deps.db, pepper, now }));
   const plans = createPlanService({

@@ -26,6 +26,7 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /v1/reminders': tenant('viewer'),
   'GET /v1/reminders/:id': tenant('viewer'),
   'GET /v1/settings': tenant('viewer'),
+  'GET /v1/tools': tenant('viewer'),
   'POST /v1/plans': tenant('submitter'),
   'POST /v1/intents': tenant('submitter'),
   'POST /v1/plans/:id/cancel': tenant('submitter'),

@@ -20,22 +20,22 @@ const LONG_PATTERN = 120;
  * `propertyNames`, non-standard formats and very long patterns (validatePlan
  * checks those values anyway).
  */
-function simplify(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(simplify);
+export function simplifySchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(simplifySchema);
   if (node === null || typeof node !== 'object') return node;
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === '$schema' || key === 'propertyNames') continue;
     if (key === 'format' && value === 'e164') continue;
     if (key === 'pattern' && typeof value === 'string' && value.length > LONG_PATTERN) continue;
-    out[key] = simplify(value);
+    out[key] = simplifySchema(value);
   }
   return out;
 }
 
 /** The JSON Schema of one action type's step: its type, its params and the step envelope. */
 export function stepJsonSchema(type: ActionType): JsonSchema {
-  const params = simplify(
+  const params = simplifySchema(
     z.toJSONSchema(actionParams[type], { io: 'input', unrepresentable: 'any' }),
   );
   return {

@@ -137,6 +137,7 @@ const ROLE_MATRIX: [method: string, path: string, body: unknown, lowest: Role | 
   ['GET', '/v1/reminders', undefined, 'viewer'],
   ['GET', `/v1/reminders/${ID}`, undefined, 'viewer'],
   ['GET', '/v1/settings', undefined, 'viewer'],
+  ['GET', '/v1/tools', undefined, 'viewer'],
   ['POST', '/v1/plans', {}, 'submitter'],
   ['POST', '/v1/intents', {}, 'submitter'],
   ['POST', `/v1/plans/${ID}/cancel`, undefined, 'submitter'],
@@ -172,7 +173,7 @@ describe('the role matrix', () => {
     })),
   );
   it(`has ${ROLE_MATRIX.length} routes × ${LADDER.length} roles = ${cases.length} cases`, () => {
-    expect(cases.length).toBe(120);
+    expect(cases.length).toBe(124);
   });
   it.each(cases)('$method $path as $role: allowed=$allowed', async (c) => {
     const res = await h.apiAs(c.role, c.method, c.path, c.body);

@@ -6,6 +6,8 @@ export interface FakeReply {
   content?: string;
   status?: number;
   headers?: Record<string, string>;
+  /** Function calls the assistant answers with, each with its JSON arguments. */
+  toolCalls?: { name: string; arguments: string }[];
   /** Holds the answer back this long, to provoke client timeouts. */
   delayMs?: number;
 }
@@ -71,9 +73,20 @@ function answer(res: ServerResponse, reply: FakeReply, model: string): void {
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: reply.content ?? '', refusal: null },
+        message: {
+          role: 'assistant',
+          content: reply.toolCalls ? null : (reply.content ?? ''),
+          refusal: null,
+          ...(reply.toolCalls && {
+            tool_calls: reply.toolCalls.map((call, i) => ({
+              id: `call_${i}`,
+              type: 'function',
+              function: call,
+            })),
+          }),
+        },
         logprobs: null,
-        finish_reason: 'stop',
+        finish_reason: reply.toolCalls ? 'tool_calls' : 'stop',
       },
     ],
     usage,
