@@ -30,6 +30,7 @@ import { enforcePermissions } from '../auth/permissions';
 import { keyRateLimit, postgresRequestCounter } from './key-rate-limit';
 import { admission } from './admission';
 import { toolsRoutes } from './tools-routes';
+import { contactsRoutes } from './contacts-routes';
 import type { JwtVerifier } from '../auth/jwt-verifier';
 import type { KeyRing } from '../crypto/key-ring';
 import { EncryptionCodec } from '../temporal/encryption-codec';
@@ -132,6 +133,7 @@ export function createApp(deps: AppDeps): express.Express {
     enforcePermissions,
   );
   app.use(toolsRoutes());
+  app.use(contactsRoutes(deps.db));
   app.use(tenantRoutes({ db: deps.db, pepper }));
   app.use(keyRoutes({ db: deps.db, pepper, now }));
   const plans = createPlanService({

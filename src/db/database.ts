@@ -16,6 +16,7 @@ export interface Database {
   decisions: DecisionsTable;
   webhook_secrets: WebhookSecretsTable;
   api_keys: ApiKeysTable;
+  contacts: ContactsTable;
   action_ledger: ActionLedgerTable;
   api_request_counts: ApiRequestCountsTable;
   connections: ConnectionsTable;
@@ -242,3 +243,18 @@ export interface ConnectionsTable {
 }
 
 export type ConnectionRow = Selectable<ConnectionsTable>;
+
+export interface ContactsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  emails: string[];
+  phones: string[];
+  aliases: string[];
+  /** The name and aliases, lowercased: what the trigram index searches. */
+  search_text: string;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export type ContactRow = Selectable<ContactsTable>;

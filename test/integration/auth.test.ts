@@ -138,6 +138,12 @@ const ROLE_MATRIX: [method: string, path: string, body: unknown, lowest: Role | 
   ['GET', `/v1/reminders/${ID}`, undefined, 'viewer'],
   ['GET', '/v1/settings', undefined, 'viewer'],
   ['GET', '/v1/tools', undefined, 'viewer'],
+  ['GET', '/v1/contacts', undefined, 'viewer'],
+  ['GET', '/v1/contacts/00000000-0000-4000-8000-000000000000', undefined, 'viewer'],
+  ['POST', '/v1/contacts', { name: '' }, 'submitter'],
+  ['PUT', '/v1/contacts/00000000-0000-4000-8000-000000000000', { name: '' }, 'submitter'],
+  ['DELETE', '/v1/contacts/00000000-0000-4000-8000-000000000000', undefined, 'submitter'],
+  ['POST', '/v1/contacts/import', { name: 'x' }, 'admin'],
   ['POST', '/v1/plans', {}, 'submitter'],
   ['POST', '/v1/intents', {}, 'submitter'],
   ['POST', `/v1/plans/${ID}/cancel`, undefined, 'submitter'],
@@ -173,7 +179,7 @@ describe('the role matrix', () => {
     })),
   );
   it(`has ${ROLE_MATRIX.length} routes × ${LADDER.length} roles = ${cases.length} cases`, () => {
-    expect(cases.length).toBe(124);
+    expect(cases.length).toBe(148);
   });
   it.each(cases)('$method $path as $role: allowed=$allowed', async (c) => {
     const res = await h.apiAs(c.role, c.method, c.path, c.body);
@@ -201,6 +207,7 @@ const TENANT_TABLES: Table[] = [
   'webhook_secrets',
   'api_keys',
   'connections',
+  'contacts',
 ];
 
 async function footprint(tenantId: string): Promise<string> {
@@ -260,6 +267,11 @@ describe('the cross-tenant matrix', () => {
       from: 'victim@example.com',
     });
     expect(connected.status).toBe(200);
+    const contact = await h.api('POST', '/v1/contacts', {
+      name: 'Victor Victim',
+      emails: ['victor@example.com'],
+    });
+    expect(contact.status).toBe(201);
     if (intent.body?.plan_id) {
       await h.client.workflow
         .getHandle(intent.body.workflow_id)
@@ -283,6 +295,9 @@ describe('the cross-tenant matrix', () => {
       ['key', 'DELETE', `/v1/keys/${key.view.id}`],
       ['key', 'POST', '/v1/keys', { role: 'admin', tenant: h.tenant.id }],
       ['connection', 'DELETE', '/v1/connections/sendgrid'],
+      ['contact', 'GET', `/v1/contacts/${contact.body.id}`],
+      ['contact', 'PUT', `/v1/contacts/${contact.body.id}`, { name: 'hijacked' }],
+      ['contact', 'DELETE', `/v1/contacts/${contact.body.id}`],
     ];
     // Lists and settings have no id to guess: the foreign tenant must not see the victim's objects in them.
     const lists: [kind: string, path: string, secret: string][] = [
@@ -295,6 +310,8 @@ describe('the cross-tenant matrix', () => {
       ['settings', '/v1/settings/webhook-secret', h.tenant.id],
       ['key', '/v1/keys', key.view.id],
       ['connection', '/v1/connections', 'victim@example.com'],
+      ['contact', '/v1/contacts', 'victor@example.com'],
+      ['contact', '/v1/contacts?q=victor', 'victor@example.com'],
     ];
     const before = await footprint(h.tenant.id);
     for (const [kind, method, path, body] of byId) {
@@ -319,6 +336,6 @@ describe('the cross-tenant matrix', () => {
     expect(foreignPut.status).toBe(200);
     expect(await footprint(h.tenant.id)).toBe(before);
     expect(before).not.toContain(sendgridKey);
-    expect(byId.length + lists.length + 3).toBe(24);
+    expect(byId.length + lists.length + 3).toBe(29);
   });
 });

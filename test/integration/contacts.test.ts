@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const csv = (body: string) =>
+  h.api('POST', '/v1/contacts/import', body, { 'content-type': 'text/csv' });
+
+describe('contacts', () => {
+  it('are created, read, changed, listed and deleted, names unique without case', async () => {
+    const made = await h.api('POST', '/v1/contacts', {
+      name: 'Ada Lovelace',
+      emails: ['ada@example.com'],
+      phones: ['+442071234567'],
+      aliases: ['ada from analytics'],
+    });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ name: 'Ada Lovelace', emails: ['ada@example.com'] });
+    const again = await h.api('POST', '/v1/contacts', { name: 'ada lovelace' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.details).toEqual([expect.objectContaining({ path: 'name' })]);
+    const bad = await h.api('POST', '/v1/contacts', { name: 'X', emails: ['not-an-email'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ path: 'emails[0]' })]);
+
+    const changed = await h.api('PUT', `/v1/contacts/${made.body.id}`, {
+      name: 'Ada King',
+      emails: ['ada@example.com', 'ada.king@example.com'],
+    });
+    expect(changed.status).toBe(200);
+    expect((await h.api('GET', `/v1/contacts/${made.body.id}`)).body.name).toBe('Ada King');
+    const listed = await h.api('GET', '/v1/contacts?limit=200');
+    expect(listed.body.data.map((c: { id: string }) => c.id)).toContain(made.body.id);
+    expect((await h.api('DELETE', `/v1/contacts/${made.body.id}`)).status).toBe(204);
+    expect((await h.api('GET', `/v1/contacts/${made.body.id}`)).status).toBe(404);
+  });
+
+  it('import from CSV, all rows or none, and replace by name', async () => {
+    const bad = await csv(
+      'name,emails,phones,aliases\nBob Stone,bob@acme.example,,bob from acme\nEve,nope,,\n',
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([
+      expect.objectContaining({ path: 'rows[1].emails[0]' }),
+    ]);
+    expect((await h.api('GET', '/v1/contacts?q=bob')).body.data).toEqual([]);
+
+    const good = await csv(
+      'Name,Emails,Phones,Aliases\n' +
+        'Bob Stone,bob@acme.example,+14155550100,bob from acme\n' +
+        'Bob Marley,bob.m@example.com;marley@example.com,,\n' +
+        'Jonathan Smith,jon@example.com,,Jon\n',
+    );
+    expect(good.status).toBe(200);
+    expect(good.body).toEqual({ created: 3, updated: 0 });
+    const replaced = await csv(
+      'name,emails,phones,aliases\nbob stone,stone@acme.example,,bob from acme\n',
+    );
+    expect(replaced.body).toEqual({ created: 0, updated: 1 });
+    const stone = await h.api('GET', '/v1/contacts?q=stone@acme.example');
+    // A row replaces the whole contact, its name's spelling included.
+    expect(stone.body.data).toEqual([
+      expect.objectContaining({ name: 'bob stone', emails: ['stone@acme.example'], score: 1 }),
+    ]);
+
+    const json = await h.api('POST', '/v1/contacts/import', { name: 'x' });
+    expect(json.status).toBe(415);
+  });
+
+  it('are found by a loose name: an alias, a misspelling, several alike', async () => {
+    const names = async (q: string) =>
+      (await h.api('GET', `/v1/contacts?q=${encodeURIComponent(q)}`)).body.data.map(
+        (c: { name: string }) => c.name,
+      );
+    expect((await names('bob from acme'))[0]).toBe('bob stone');
+    expect((await names('Jonathon Smth'))[0]).toBe('Jonathan Smith');
+    expect(await names('bob')).toEqual(expect.arrayContaining(['bob stone', 'Bob Marley']));
+    expect(await names('zzqx')).toEqual([]);
+  });
+});
