@@ -141,6 +141,13 @@ export function createPlanRuns(deps: PlanRunsDeps) {
           'the draft was cancelled before it ran: submit it again',
         );
       }
+      if (!row.workflow_input) {
+        throw new HttpError(
+          409,
+          'plan_not_retryable',
+          'the plan predates stored workflow inputs: submit it again',
+        );
+      }
       if ((row.compensation ?? []).length > 0) {
         throw new HttpError(
           409,

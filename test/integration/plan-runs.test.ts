@@ -153,6 +153,27 @@ describe('drafts', () => {
     );
   });
 
+  it('checks the policy again when it is executed: a draft the policy now refuses stays a draft', async () => {
+    const tenant = await h.newTenant();
+    const as = { 'x-errand-tenant': tenant.id };
+    const made = await h.api('POST', '/v1/plans', { ...threeSteps(), execute: false }, as);
+    expect(made.status).toBe(201);
+    const put = await h.api(
+      'PUT',
+      '/v1/settings',
+      { policy: { enabled_actions: ['book_meeting', 'send_email'] } },
+      as,
+    );
+    expect(put.status).toBe(200);
+    const refused = await h.api('POST', `/v1/plans/${made.body.plan_id}/execute`, undefined, as);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('action_not_enabled');
+    expect(refused.body.error.details[0].path).toBe('actions[2].type');
+    expect((await h.api('GET', `/v1/plans/${made.body.plan_id}`, undefined, as)).body.status).toBe(
+      'draft',
+    );
+  });
+
   it('refuses an execute flag that is not a boolean, naming it', async () => {
     const res = await h.api('POST', '/v1/plans', { ...threeSteps(), execute: 'no' });
     expect(res.status).toBe(400);
