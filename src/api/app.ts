@@ -14,6 +14,8 @@ import { errorHandler, unknownRoute } from './http-error';
 import { outboxRoutes } from './outbox-routes';
 import { createPlanService } from './plan-service';
 import { planControlRoutes } from './plan-control-routes';
+import { createPlanRuns } from './plan-runs';
+import { planRunsRoutes } from './plan-runs-routes';
 import { plansRoutes } from './plans-routes';
 import { refuseUnsafeStrings } from './refuse-unsafe-strings';
 import { createIntentService } from './intent-service';
@@ -156,6 +158,15 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(intentsRoutes({ db: deps.db, intents }));
   app.use(planControlRoutes(deps));
+  const runs = createPlanRuns({
+    db: deps.db,
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+    startTimeoutMs: deps.startTimeoutMs ?? 5_000,
+    logger: deps.logger,
+    now,
+  });
+  app.use(planRunsRoutes({ db: deps.db, runs, webUiLink }));
   app.use(calendarRoutes(deps));
   app.use(outboxRoutes(deps.db));
   app.use(remindersRoutes(deps));

@@ -19,6 +19,8 @@ export interface Admission {
   /** Set when the whole plan waits for a decision before anything runs. */
   approvalReason: string | null;
   now: Date;
+  /** The first step this run will run: a retry's `from_step`; default 0. */
+  firstStep?: number;
 }
 
 /**
@@ -55,7 +57,9 @@ export async function insertAdmittedPlan(
  *   could not hold, are counted when they run (the workflow waits for them).
  */
 export async function admitPlan(trx: Transaction<Database>, a: Admission): Promise<void> {
-  const { tenant, plan } = a;
+  const { tenant } = a;
+  const first = a.firstStep ?? 0;
+  const plan = { ...a.plan, actions: a.plan.actions.slice(first) };
   const limits = tenant.settings.limits;
   await lockTenantActions(trx, tenant.id);
 
@@ -81,7 +85,7 @@ export async function admitPlan(trx: Transaction<Database>, a: Admission): Promi
   if (short) throw rateExceeded(short, need);
   const steps = Array.from({ length: need }, (_, i) => ({
     workflow_id: a.workflowId,
-    step_index: i,
+    step_index: first + i,
   }));
   await reserveActions(trx, tenant.id, steps, a.now);
 }

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { isUuid } from '../db/calendar-repository';
 import type { Database } from '../db/database';
+import { cancelDraft, DRAFT } from '../db/plan-runs-repository';
 import { findPlan, SUBMITTING } from '../db/plans-repository';
 import {
   approvePlan,
@@ -49,6 +50,13 @@ export function planControlRoutes(deps: { db: Kysely<Database>; temporal: Client
     router.post(`/v1/plans/:id/${path}`, requireJson, async (req, res) => {
       const body = parseBody(schema, req.body ?? {});
       const row = await planOf(res, String(req.params.id));
+      if (row.status === DRAFT) {
+        throw new HttpError(
+          409,
+          'plan_is_draft',
+          'the plan is a draft: nothing waits for a decision until it is executed',
+        );
+      }
       const principal = principalOf(res);
       if (tenantOf(res).settings.four_eyes && isOwnPlan(row, principal)) {
         throw new HttpError(
@@ -76,6 +84,23 @@ export function planControlRoutes(deps: { db: Kysely<Database>; temporal: Client
 
   router.post('/v1/plans/:id/cancel', async (req, res) => {
     const row = await planOf(res, req.params.id);
+    const principal = principalOf(res);
+    if (
+      row.status === DRAFT &&
+      (await cancelDraft(
+        deps.db,
+        row.tenant_id,
+        row.id,
+        new Date(),
+        principal.user ?? principal.name,
+      ))
+    ) {
+      // A draft has no workflow: it is cancelled at once.
+      res.json({ plan_id: row.id, status: 'cancelled' });
+      return;
+    }
+    if (row.status === DRAFT)
+      throw new HttpError(409, 'plan_changed', 'the draft was executed meanwhile: cancel again');
     if (TERMINAL_PLAN_STATUSES.includes(row.status as PlanStatus)) throw ended(row.status);
     try {
       await deps.temporal.workflow.getHandle(row.workflow_id).cancel();

@@ -1,26 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database, PlanRow } from '../db/database';
-import {
-  findPlanByIdempotencyKey,
-  markPlanStarted,
-  PENDING,
-  SUBMITTING,
-} from '../db/plans-repository';
-import { parseOffset } from '../plan/offset';
-import { validatePlan, type Plan } from '../plan/validate-plan';
+import type { Database, NewPlanRow, PlanRow } from '../db/database';
+import { DRAFT } from '../db/plan-runs-repository';
+import { findPlanByIdempotencyKey, insertPlan, SUBMITTING } from '../db/plans-repository';
+import type { Plan } from '../plan/validate-plan';
 import type { Tenant } from '../tenants/tenants-repository';
-import { planWorkflowId, type PlanWorkflowInput } from '../workflows/definitions';
+import { planWorkflowId } from '../workflows/definitions';
 import { initialSteps } from '../workflows/plan-state';
-import { badRequest, HttpError } from './http-error';
+import { HttpError } from './http-error';
 import { idempotencyKeyReused } from './idempotency-key';
 import { insertAdmittedPlan } from './plan-admission';
+import {
+  approvalReason,
+  checkedPlan,
+  splitExecute,
+  startSubmitted,
+  workflowInputOf,
+} from './plan-preparation';
 import type { Submitter } from './plan-visibility';
 import { policyRefusal } from './plan-policy';
 import { requestHash } from './request-hash';
-import { startPlanWorkflow, type StartPlanConfig } from './start-plan-workflow';
-import { unfitDurations } from './unfit-durations';
+import type { StartPlanConfig } from './start-plan-workflow';
 
 export interface PlanServiceDeps extends StartPlanConfig {
   db: Kysely<Database>;
@@ -54,19 +55,8 @@ export interface Submitted {
   approvalReason: string | null;
 }
 
-const DAY_MS = 24 * 3600 * 1000;
 const UNIQUE_VIOLATION = '23505';
 const isLimited = (err: unknown) => err instanceof HttpError && err.status === 429;
-
-/** Why the plan must wait for approval before anything runs, or null. */
-export function approvalReason(tenant: Tenant, plan: Plan, callerReason?: string): string | null {
-  if (callerReason) return callerReason;
-  if (plan.require_approval) return 'the plan was submitted with require_approval';
-  const gated = [...new Set(plan.actions.map((a) => a.type))].filter((t) =>
-    tenant.settings.approval.required_for.includes(t),
-  );
-  return gated.length ? `the tenant's policy requires approval for ${gated.join(', ')}` : null;
-}
 
 /**
  * Submits plans crash-safely: the row is written as `submitting` with its
@@ -84,13 +74,26 @@ export function createPlanService(deps: PlanServiceDeps) {
   };
 
   return {
+    /**
+     * Checks a plan as a submission would, writing nothing: the plan in
+     * canonical form, or the same 4xx POST /v1/plans answers. The tenant's
+     * rate and approval-queue limits (429) are not checked: they depend on
+     * the moment the plan runs.
+     */
+    validate(tenant: Tenant, body: unknown): Plan {
+      const plan = checkedPlan(tenant, splitExecute(body).plan);
+      const refusal = policyRefusal(plan, tenant.settings);
+      if (refusal) throw refusal;
+      return plan;
+    },
+
+    /** Submits a plan; with `"execute": false` in the body, stores it as a draft instead of running it. */
     async submit(tenant: Tenant, body: unknown, options: SubmitOptions = {}): Promise<Submitted> {
-      const validation = validatePlan(body);
-      if (!validation.ok) throw badRequest(validation.errors, 'the plan is invalid');
-      const plan = validation.plan;
-      const unfit = unfitDurations(plan, tenant.settings.working_hours);
-      if (unfit.length > 0) throw badRequest(unfit, 'the plan is invalid');
-      const hash = options.requestHash ?? requestHash(plan);
+      const split = splitExecute(body);
+      const plan = checkedPlan(tenant, split.plan);
+      // A draft's key is bound to being a draft: the same key cannot then ask for a run.
+      const hash =
+        options.requestHash ?? requestHash(split.execute ? plan : { plan, execute: false });
       const key = options.idempotencyKey;
       if (key) {
         const existing = await repeat(tenant.id, key, hash);
@@ -102,22 +105,14 @@ export function createPlanService(deps: PlanServiceDeps) {
 
       const id = randomUUID();
       const workflowId = planWorkflowId(tenant.id, id);
-      const timezone = plan.timezone ?? tenant.timezone;
       const reason = approvalReason(tenant, plan, options.approvalReason);
-      const input: PlanWorkflowInput = {
-        tenant_id: tenant.id,
-        plan_id: id,
-        timezone,
-        plan,
-        approval_reason: reason,
-        approval_timeout_ms:
-          parseOffset(plan.approval_timeout ?? tenant.settings.approval.timeout) ?? DAY_MS,
-      };
+      const input = workflowInputOf(tenant, plan, id, { approvalReason: reason });
+      const timezone = input.timezone;
       const now = deps.now?.() ?? new Date();
       const admission = { tenant, plan, workflowId, approvalReason: reason, now };
       let row: PlanRow;
       try {
-        row = await insertAdmittedPlan(deps.db, admission, {
+        const values: NewPlanRow = {
           id,
           tenant_id: tenant.id,
           workflow_id: workflowId,
@@ -129,7 +124,7 @@ export function createPlanService(deps: PlanServiceDeps) {
           timezone,
           actions: JSON.stringify(plan.actions),
           on_failure: plan.on_failure,
-          status: SUBMITTING,
+          status: split.execute ? SUBMITTING : DRAFT,
           current_step: null,
           step_results: JSON.stringify(initialSteps(plan)),
           error: null,
@@ -138,7 +133,11 @@ export function createPlanService(deps: PlanServiceDeps) {
           workflow_input: JSON.stringify(input),
           ...options.submitter,
           updated_at: new Date(),
-        });
+        };
+        // A draft reserves nothing and waits for no one: its execution is admitted.
+        row = split.execute
+          ? await insertAdmittedPlan(deps.db, admission, values)
+          : await insertPlan(deps.db, values);
       } catch (err) {
         // A concurrent request with the same key won the insert (or took the room this one
         // then did not find under the tenant's limits): this is its repeat.
@@ -149,26 +148,9 @@ export function createPlanService(deps: PlanServiceDeps) {
         if (!existing) throw err;
         return { row: existing, created: false, approvalReason: null };
       }
+      if (!split.execute) return { row, created: true, approvalReason: null };
       deps.afterInsert?.();
-
-      const log = options.log ?? deps.logger;
-      const started = await startPlanWorkflow(deps, workflowId, input).then(
-        () => true,
-        (err: unknown) => {
-          log.warn(
-            { err, plan_id: id, workflow_id: workflowId },
-            'plan workflow not started; the reconciler will start it',
-          );
-          return false;
-        },
-      );
-      if (started) {
-        // If this write is lost the row stays `submitting`, and the reconciler's start finds the workflow.
-        await markPlanStarted(deps.db, id).then(
-          () => (row = { ...row, status: PENDING }),
-          (err: unknown) => log.warn({ err, plan_id: id }, 'plan started but not marked pending'),
-        );
-      }
+      row = await startSubmitted(deps, row, input, options.log ?? deps.logger);
       return { row, created: true, approvalReason: reason };
     },
   };

@@ -1,8 +1,15 @@
 import type { PlanRow } from '../db/database';
 import { submittedByView } from './plan-visibility';
 
-/** The JSON a client sees for a plan. */
+const countOf = (steps: unknown[], status: string) =>
+  steps.filter((s) => (s as { status?: string }).status === status).length;
+
+/**
+ * The JSON a client sees for a plan. The step counts are of the latest
+ * attempt's view of every step (a retry keeps those it did not run again).
+ */
 export function planView(row: PlanRow, links?: { webUi: string }) {
+  const steps = row.step_results;
   return {
     id: row.id,
     workflow_id: row.workflow_id,
@@ -17,7 +24,11 @@ export function planView(row: PlanRow, links?: { webUi: string }) {
     source: row.source,
     submitted_by: submittedByView(row),
     actions: row.actions,
-    steps: row.step_results,
+    steps,
+    successful_steps: countOf(steps, 'succeeded'),
+    failed_steps: countOf(steps, 'failed'),
+    skipped_steps: countOf(steps, 'skipped'),
+    attempt: row.attempt,
     error: row.error,
     approvals: row.approvals ?? [],
     compensation: row.compensation ?? [],

@@ -54,6 +54,11 @@ export function plansRoutes(deps: PlansRoutesDeps): Router {
       });
   });
 
+  // Writes nothing: no plan, no event, no decision.
+  router.post('/v1/plans/validate', requireJson, (req, res) => {
+    res.json({ valid: true, plan: deps.plans.validate(tenantOf(res), req.body) });
+  });
+
   router.get('/v1/plans', async (req, res) => {
     const tenant = tenantOf(res);
     const principal = principalOf(res);

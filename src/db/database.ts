@@ -59,6 +59,8 @@ export interface ActionPlansTable {
   submitted_by_key: string | null;
   /** The submitting user: a JWT's `sub`, or the key's user. */
   submitted_by_user: string | null;
+  /** Which run of the plan this is: 1, then one more for each retry. */
+  attempt: Generated<number>;
   created_at: CreatedAt;
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
@@ -73,6 +75,8 @@ export interface PlanEventsTable {
   kind: string;
   event_key: string;
   detail: Json | null;
+  /** The run of the plan that wrote it (see action_plans.attempt). */
+  attempt: Generated<number>;
   created_at: CreatedAt;
 }
 

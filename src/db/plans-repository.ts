@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { postgresSafe, postgresSafeText } from '../plan/postgres-safe';
 import { afterCursor, type KeysetCursor } from './keyset';
 import type { Database, NewPlanRow, PlanRow } from './database';
@@ -19,6 +19,8 @@ export interface PlanEvent {
   kind: string;
   step: number | null;
   detail?: Record<string, unknown>;
+  /** The run of the plan that wrote it; absent: the first. */
+  attempt?: number;
 }
 
 export async function insertPlan(db: Kysely<Database>, row: NewPlanRow): Promise<PlanRow> {
@@ -174,13 +176,18 @@ export async function recordPlanEnding(
   });
 }
 
-async function insertEventOnce(
-  trx: Transaction<Database>,
+/**
+ * Records one event, once: keyed by kind, step and attempt, so a retried
+ * write records it once and each attempt of a plan keeps its own.
+ */
+export async function insertEventOnce(
+  trx: Kysely<Database>,
   tenantId: string,
   planId: string,
   event: PlanEvent,
 ) {
   const kind = postgresSafeText(event.kind);
+  const attempt = event.attempt ?? 1;
   await trx
     .insertInto('plan_events')
     .values({
@@ -188,7 +195,8 @@ async function insertEventOnce(
       plan_id: planId,
       step_index: event.step,
       kind,
-      event_key: `${kind}#${event.step ?? '-'}`,
+      attempt,
+      event_key: `${kind}#${event.step ?? '-'}${attempt > 1 ? `#${attempt}` : ''}`,
       detail: event.detail ? JSON.stringify(postgresSafe(event.detail)) : null,
     })
     .onConflict((oc) => oc.columns(['plan_id', 'event_key']).doNothing())
@@ -198,7 +206,7 @@ async function insertEventOnce(
 export async function listPlanEvents(db: Kysely<Database>, tenantId: string, planId: string) {
   return db
     .selectFrom('plan_events')
-    .select(['step_index', 'kind', 'detail', 'created_at'])
+    .select(['step_index', 'kind', 'detail', 'attempt', 'created_at'])
     .where('tenant_id', '=', tenantId)
     .where('plan_id', '=', planId)
     .orderBy('id')

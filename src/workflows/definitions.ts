@@ -110,6 +110,24 @@ export interface PlanWorkflowInput {
   approval_reason?: string | null;
   /** How long any approval of this plan may wait. */
   approval_timeout_ms: number;
+  /** Set on a retry (attempt 2 and later); absent on a plan's first run. */
+  resume?: PlanResume;
+}
+
+/**
+ * What a retry of a plan carries over from the attempt before: every step's
+ * idempotency key is `<key_base>#<step>`, the same in every attempt, so a step
+ * done before is not done again; the steps before `from_step` are not run but
+ * kept with their outputs, so later steps chain to them.
+ */
+export interface PlanResume {
+  /** 2 for the first retry, and so on. */
+  attempt: number;
+  /** The workflow ID of the plan's first attempt. */
+  key_base: string;
+  from_step: number;
+  /** The steps as the previous attempt ended them. */
+  prior_steps: StepState[];
 }
 
 export interface ReminderWorkflowInput {
@@ -138,6 +156,12 @@ export const cancelReminder = defineSignal('cancelReminder');
 /** Workflow IDs carry the tenant, so one tenant's IDs can never collide with another's. */
 export function planWorkflowId(tenantId: string, planId: string): string {
   return `${tenantId}/plan/${planId}`;
+}
+
+/** Attempt 1 runs under planWorkflowId; each retry under its own ID, so every run keeps its history. */
+export function planAttemptWorkflowId(tenantId: string, planId: string, attempt: number): string {
+  const first = planWorkflowId(tenantId, planId);
+  return attempt === 1 ? first : `${first}/attempt/${attempt}`;
 }
 
 export function reminderWorkflowId(tenantId: string, reminderId: string): string {

@@ -33,7 +33,9 @@ export class AuditFailed extends Error {
  * throws AuditFailed; later writes do nothing, and `finish` ends the plan
  * failed with a minimal record.
  */
-export function createPlanRecorder(state: PlanState, actions: Plan['actions']) {
+export function createPlanRecorder(state: PlanState, actions: Plan['actions'], attempt?: number) {
+  // Only retries say which attempt wrote an event; a first run's events stay as they always were.
+  const of = attempt ? { attempt } : {};
   let recorded: PlanState = postgresSafe(state);
   let failure: PlanError | null = null;
 
@@ -43,7 +45,7 @@ export function createPlanRecorder(state: PlanState, actions: Plan['actions']) {
     const snapshot = postgresSafe(state);
     try {
       await CancellationScope.nonCancellable(() =>
-        audit.record_plan_state({ state: snapshot, event: { kind, step, detail } }),
+        audit.record_plan_state({ state: snapshot, event: { kind, step, detail, ...of } }),
       );
     } catch (err) {
       if (!(err instanceof TemporalFailure) || !patched(AUDIT_FAILURE_PATCH)) throw err;
@@ -96,7 +98,7 @@ export function createPlanRecorder(state: PlanState, actions: Plan['actions']) {
             tenant_id: state.tenant_id,
             plan_id: state.plan_id,
             ending,
-            event: { kind: 'plan_failed', step: null, detail: { ...error } },
+            event: { kind: 'plan_failed', step: null, detail: { ...error }, ...of },
           }),
         );
         recorded = { ...recorded, ...ending, current_step: null };

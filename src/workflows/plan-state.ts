@@ -1,15 +1,16 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { resumedSteps } from '../plan/plan-resume';
 import type { Plan } from '../plan/validate-plan';
-import type { PlanState, PlanWorkflowInput, StepError, StepState } from './definitions';
+import type { PlanResume, PlanState, PlanWorkflowInput, StepError, StepState } from './definitions';
 
-/** A plan's state before anything ran. */
-export function initialState(input: PlanWorkflowInput): PlanState {
+/** A plan's state before anything of this attempt ran; a retry keeps the steps before its start. */
+export function initialState(input: PlanWorkflowInput, resume?: PlanResume): PlanState {
   return {
     plan_id: input.plan_id,
     tenant_id: input.tenant_id,
     status: 'pending',
     current_step: null,
-    steps: initialSteps(input.plan),
+    steps: resume ? resumedSteps(resume.prior_steps, resume.from_step) : initialSteps(input.plan),
     error: null,
     started_at: null,
     completed_at: null,

@@ -30,6 +30,9 @@ import { describeFailure, initialState, nowIso } from './plan-state';
 import { reminderWorkflow } from './reminder-workflow';
 import { ACTION_RATE_PATCH, createCapacityGate } from './step-capacity';
 
+/** Retries (input.resume) start at a step, keep the steps before it, and reuse the first attempt's keys. */
+export const RESUME_PATCH = 'plan-retry-resumes-from-a-step';
+
 type ExecuteWithOptions = (options: { summary?: string }, args: [StepInput]) => Promise<StepOutput>;
 const steps = Object.fromEntries(
   ACTION_TYPES.map((type) => [type, proxyActivities<StepActivities>(STEP_OPTIONS[type])[type]]),
@@ -47,15 +50,18 @@ const steps = Object.fromEntries(
 export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState> {
   const { plan } = input;
   const root = CancellationScope.current();
-  const state = initialState(input);
+  const resume = input.resume && patched(RESUME_PATCH) ? input.resume : undefined;
+  const state = initialState(input, resume);
+  // Every attempt keys its side effects as the first did, so none is done twice.
+  const keyBase = resume?.key_base ?? workflowInfo().workflowId;
   const ctx = (step: number): StepContext => ({
     tenant_id: input.tenant_id,
     plan_id: input.plan_id,
-    workflow_id: workflowInfo().workflowId,
+    workflow_id: keyBase,
     step,
     timezone: input.timezone,
   });
-  const recorder = createPlanRecorder(state, plan.actions);
+  const recorder = createPlanRecorder(state, plan.actions, resume?.attempt);
   const { record } = recorder;
 
   setHandler(getPlanState, () => recorder.recorded());
@@ -77,10 +83,15 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
     } else {
       state.status = 'running';
       state.started_at = nowIso();
-      await record('plan_started', null);
+      await record(
+        'plan_started',
+        null,
+        resume && { attempt: resume.attempt, from_step: resume.from_step },
+      );
     }
     for (const [index, step] of plan.actions.entries()) {
       if (ended) break;
+      if (resume && index < resume.from_step) continue;
       if (root.consideredCancelled) {
         ended = 'cancelled';
         break;

@@ -143,6 +143,30 @@ describe('capture workflow histories', () => {
     await awaiting(cancelled.id);
     await h.api('POST', `/v1/plans/${cancelled.id}/cancel`);
     await save('plan-cancelled-compensated', cancelled.handle);
+
+    // A retry: its booking failed on a taken slot; once the slot is free, attempt 2 runs from it.
+    const slot = futureSlot(304, 9);
+    const blocker = await submit({
+      actions: [{ type: 'book_meeting', params: { title: 'Blocker', time: slot, attendees: [] } }],
+    });
+    await blocker.handle.result();
+    const blocked = await submit({
+      actions: [
+        sms,
+        { type: 'book_meeting', params: { title: 'Blocked', time: slot, attendees: [] } },
+        { type: 'send_email', use_result_from: 1, params: { to: ['c@example.com'] } },
+      ],
+    });
+    await blocked.handle.result();
+    const blockerPlan = (await h.api('GET', `/v1/plans/${blocker.id}`)).body;
+    await h.api('DELETE', `/v1/calendar/events/${blockerPlan.steps[0].output.meeting_id}`);
+    const retried = await h.api('POST', `/v1/plans/${blocked.id}/retry`, {});
+    if (retried.status !== 200) throw new Error(JSON.stringify(retried.body));
+    const attempt2 = h.client.workflow.getHandle(retried.body.workflow_id);
+    if (((await attempt2.result()) as { status: string }).status !== 'completed') {
+      throw new Error('the retried plan did not complete');
+    }
+    await save('plan-retried-from-failed-step', attempt2);
   });
 
   it('reminder shapes', async () => {

@@ -147,6 +147,9 @@ const ROLE_MATRIX: [method: string, path: string, body: unknown, lowest: Role | 
   ['POST', '/v1/plans', {}, 'submitter'],
   ['POST', '/v1/intents', {}, 'submitter'],
   ['POST', `/v1/plans/${ID}/cancel`, undefined, 'submitter'],
+  ['POST', '/v1/plans/validate', {}, 'submitter'],
+  ['POST', `/v1/plans/${ID}/execute`, undefined, 'submitter'],
+  ['POST', `/v1/plans/${ID}/retry`, {}, 'submitter'],
   ['PATCH', `/v1/calendar/events/${ID}`, {}, 'submitter'],
   ['DELETE', `/v1/calendar/events/${ID}`, undefined, 'submitter'],
   ['DELETE', `/v1/reminders/${ID}`, undefined, 'submitter'],
@@ -179,7 +182,7 @@ describe('the role matrix', () => {
     })),
   );
   it(`has ${ROLE_MATRIX.length} routes × ${LADDER.length} roles = ${cases.length} cases`, () => {
-    expect(cases.length).toBe(148);
+    expect(cases.length).toBe(160);
   });
   it.each(cases)('$method $path as $role: allowed=$allowed', async (c) => {
     const res = await h.apiAs(c.role, c.method, c.path, c.body);
@@ -287,6 +290,8 @@ describe('the cross-tenant matrix', () => {
       ['plan', 'POST', `/v1/plans/${pid}/approve`, {}],
       ['plan', 'POST', `/v1/plans/${pid}/reject`, { reason: 'no' }],
       ['plan', 'POST', `/v1/plans/${pid}/cancel`],
+      ['plan', 'POST', `/v1/plans/${pid}/execute`],
+      ['plan', 'POST', `/v1/plans/${pid}/retry`, {}],
       ['meeting', 'PATCH', `/v1/calendar/events/${meeting.id}`, { title: 'hijacked' }],
       ['meeting', 'DELETE', `/v1/calendar/events/${meeting.id}`],
       ['reminder', 'GET', `/v1/reminders/${reminder.id}`],
@@ -336,6 +341,6 @@ describe('the cross-tenant matrix', () => {
     expect(foreignPut.status).toBe(200);
     expect(await footprint(h.tenant.id)).toBe(before);
     expect(before).not.toContain(sendgridKey);
-    expect(byId.length + lists.length + 3).toBe(29);
+    expect(byId.length + lists.length + 3).toBe(31);
   });
 });
