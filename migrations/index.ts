@@ -10,6 +10,7 @@ import * as apiKeys from './2026-12-02T14-00_api-keys';
 import * as limits from './2026-12-03T16-00_limits';
 import * as users from './2026-12-04T10-00_users';
 import * as connections from './2026-12-04T11-00_connections';
+import * as google from './2026-12-05T12-00_google';
 
 /** Every migration by name; names sort in the order they run. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T16-00_limits': limits,
   '2026-12-04T10-00_users': users,
   '2026-12-04T11-00_connections': connections,
+  '2026-12-05T12-00_google': google,
 };

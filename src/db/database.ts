@@ -19,6 +19,8 @@ export interface Database {
   action_ledger: ActionLedgerTable;
   api_request_counts: ApiRequestCountsTable;
   connections: ConnectionsTable;
+  oauth_state_uses: OauthStateUsesTable;
+  google_calendar_changes: GoogleCalendarChangesTable;
 }
 
 export interface TenantsTable {
@@ -242,3 +244,19 @@ export interface ConnectionsTable {
 }
 
 export type ConnectionRow = Selectable<ConnectionsTable>;
+
+export interface OauthStateUsesTable {
+  nonce: string;
+  tenant_id: string;
+  expires_at: Timestamp;
+  used_at: CreatedAt;
+}
+
+export interface GoogleCalendarChangesTable {
+  tenant_id: string;
+  idempotency_key: string;
+  calendar_id: string;
+  event_id: string;
+  previous: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
