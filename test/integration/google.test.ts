@@ -228,6 +228,11 @@ describe('Google Calendar', () => {
       join_link: event.hangoutLink,
       status: 'confirmed',
     });
+    const listed = await h.api('GET', '/v1/calendar/events?limit=200');
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+    expect(listed.body.data).toContainEqual(
+      expect.objectContaining({ meeting_id: eventId, title: 'Intro', plan_id: state.plan_id }),
+    );
   });
 
   it('creates one event when a booking step is retried after its answer was lost', async () => {
