@@ -3,7 +3,8 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import OpenAI from 'openai';
 import { pino, type Logger } from 'pino';
-import { createActivityDeps, type ActivityDeps } from './activities/deps';
+import { createActivityDeps, createCalendar, type ActivityDeps } from './activities/deps';
+import type { GoogleConfig } from './providers/google-config';
 import type { Config, ConnectedConfig } from './config';
 import { parseKeyRing, type KeyRing } from './crypto/key-ring';
 import { createDb } from './db/create-db';
@@ -22,7 +23,6 @@ import { createOpenAIPlanner } from './planner/openai-planner';
 import type { Planner } from './planner/planner';
 import { createRulesPlanner } from './planner/rules-planner';
 import type { CalendarProvider } from './providers/calendar-provider';
-import { createPostgresCalendar } from './providers/postgres-calendar';
 import { errandDataConverter } from './temporal/data-converter';
 
 /**
@@ -99,9 +99,30 @@ export function buildPlanner(config: Config): Planner {
   });
 }
 
-/** The tenant calendar: the built-in Postgres one. */
+/** The tenants' calendars: the built-in Postgres one, and Google Calendar for those that chose it. */
 export function buildCalendar(config: Config, db: Kysely<Database>): CalendarProvider {
-  return createPostgresCalendar({ db, meetingLinkBase: config.MEETING_LINK_BASE });
+  return createCalendar({
+    db,
+    meetingLinkBase: config.MEETING_LINK_BASE,
+    keyRing: buildKeyRing(config),
+    google: buildGoogleConfig(config),
+  });
+}
+
+/** The deployment's Google OAuth client from configuration, or undefined when there is none. */
+export function buildGoogleConfig(config: Config): GoogleConfig | undefined {
+  if (!config.ERRAND_GOOGLE_CLIENT_ID) return undefined;
+  return {
+    // loadConfig requires all three together.
+    clientId: config.ERRAND_GOOGLE_CLIENT_ID,
+    clientSecret: config.ERRAND_GOOGLE_CLIENT_SECRET!,
+    redirectUrl: config.ERRAND_GOOGLE_REDIRECT_URL!,
+    authUrl: config.ERRAND_GOOGLE_TEST_AUTH_URL,
+    tokenUrl: config.ERRAND_GOOGLE_TEST_TOKEN_URL,
+    apiRootUrl: config.ERRAND_GOOGLE_TEST_API_URL,
+    allowPrivateNetwork: config.ERRAND_ALLOW_PRIVATE_NETWORK,
+    timeoutMs: config.ERRAND_PROVIDER_TIMEOUT_MS,
+  };
 }
 
 /** The client every automation webhook goes through, with the network policy from configuration. */
@@ -149,6 +170,7 @@ export function buildActivityDeps(
     meetingLinkBase: config.MEETING_LINK_BASE,
     reminderGraceMs: config.REMINDER_GRACE_SECONDS * 1000,
     keyRing: buildKeyRing(config),
+    google: buildGoogleConfig(config),
     providers: {
       allowPrivateNetwork: config.ERRAND_ALLOW_PRIVATE_NETWORK,
       timeoutMs: config.ERRAND_PROVIDER_TIMEOUT_MS,

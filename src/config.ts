@@ -82,6 +82,15 @@ const configSchema = z.object({
   ERRAND_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(50_000).default(10_000),
   /** The whole of one call to a tenant's provider (SendGrid), below the delivery step's 20 s start-to-close timeout. */
   ERRAND_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(15_000).default(10_000),
+  /** The deployment's Google OAuth client (a Web application client); all three or none. */
+  ERRAND_GOOGLE_CLIENT_ID: z.string().min(1).max(512).optional(),
+  ERRAND_GOOGLE_CLIENT_SECRET: z.string().min(1).max(512).optional(),
+  /** Where Google sends the tenant back: this API's /v1/connections/google/callback, registered on the client. */
+  ERRAND_GOOGLE_REDIRECT_URL: z.string().url().optional(),
+  /** Test-only, with ERRAND_ALLOW_PRIVATE_NETWORK: a stand-in for Google's consent page, token endpoint and APIs. */
+  ERRAND_GOOGLE_TEST_AUTH_URL: z.string().url().optional(),
+  ERRAND_GOOGLE_TEST_TOKEN_URL: z.string().url().optional(),
+  ERRAND_GOOGLE_TEST_API_URL: z.string().url().optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
@@ -135,6 +144,45 @@ function jwtProblems(
   }
 }
 
+/** Google's OAuth client is all or nothing, and its stand-ins are for tests on a private network only. */
+function googleProblems(
+  c: {
+    ERRAND_GOOGLE_CLIENT_ID?: string;
+    ERRAND_GOOGLE_CLIENT_SECRET?: string;
+    ERRAND_GOOGLE_REDIRECT_URL?: string;
+    ERRAND_GOOGLE_TEST_AUTH_URL?: string;
+    ERRAND_GOOGLE_TEST_TOKEN_URL?: string;
+    ERRAND_GOOGLE_TEST_API_URL?: string;
+    ERRAND_ALLOW_PRIVATE_NETWORK: boolean;
+  },
+  ctx: z.RefinementCtx,
+) {
+  const problem = (path: string, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [path], message });
+  const client = [
+    'ERRAND_GOOGLE_CLIENT_ID',
+    'ERRAND_GOOGLE_CLIENT_SECRET',
+    'ERRAND_GOOGLE_REDIRECT_URL',
+  ] as const;
+  const given = client.filter((name) => c[name] !== undefined);
+  if (given.length > 0 && given.length < client.length) {
+    for (const name of client)
+      if (c[name] === undefined) problem(name, `is required with ${given.join(', ')}`);
+  }
+  const redirect = c.ERRAND_GOOGLE_REDIRECT_URL;
+  if (redirect && !c.ERRAND_ALLOW_PRIVATE_NETWORK && !redirect.startsWith('https://')) {
+    problem('ERRAND_GOOGLE_REDIRECT_URL', 'must use https');
+  }
+  for (const name of [
+    'ERRAND_GOOGLE_TEST_AUTH_URL',
+    'ERRAND_GOOGLE_TEST_TOKEN_URL',
+    'ERRAND_GOOGLE_TEST_API_URL',
+  ] as const) {
+    if (c[name] !== undefined && !c.ERRAND_ALLOW_PRIVATE_NETWORK)
+      problem(name, 'is for tests only: it needs ERRAND_ALLOW_PRIVATE_NETWORK=true');
+  }
+}
+
 /** Errand's configuration, read once at start by a composition root. */
 export type Config = Readonly<z.output<typeof configSchema>>;
 
@@ -152,7 +200,7 @@ export class ConfigError extends Error {
  * @example const config = loadConfig(process.env);
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const result = configSchema.superRefine(jwtProblems).safeParse(env);
+  const result = configSchema.superRefine(jwtProblems).superRefine(googleProblems).safeParse(env);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`bad configuration:\n${lines.join('\n')}`);

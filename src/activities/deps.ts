@@ -12,6 +12,11 @@ import { createRoutingSender } from '../providers/routing-sender';
 import { createSendgridSender } from '../providers/sendgrid-sender';
 import { createPostgresCalendar } from '../providers/postgres-calendar';
 import { createWebhookAutomations } from '../providers/webhook-automations';
+import { createGmailSender } from '../providers/gmail-sender';
+import { createGoogleAuth, type GoogleAuth } from '../providers/google-auth';
+import { createGoogleCalendar } from '../providers/google-calendar';
+import type { GoogleConfig } from '../providers/google-config';
+import { createRoutingCalendar } from '../providers/routing-calendar';
 
 /** What activities need from the outside world; `createActivityDeps` builds it. */
 export interface ActivityDeps {
@@ -41,6 +46,8 @@ export interface ActivityDepsOptions {
   keyRing?: KeyRing;
   /** How tenants' providers are called: the network policy (ERRAND_ALLOW_PRIVATE_NETWORK) and a time cap. */
   providers?: { allowPrivateNetwork: boolean; timeoutMs: number; resolve?: Resolver };
+  /** ERRAND_GOOGLE_*: the deployment's Google OAuth client; with keyRing, tenants may choose Google. */
+  google?: GoogleConfig;
   /** Another adapter in place of a built-in one (a test's, say). */
   calendar?: CalendarProvider;
   messages?: MessageSender;
@@ -55,12 +62,12 @@ export interface ActivityDepsOptions {
 export function createActivityDeps(options: ActivityDepsOptions): ActivityDeps {
   const { db, outbound } = options;
   const now = options.now ?? (() => new Date());
-  const messages = options.messages ?? routingSender(options, now);
+  const google = googleAuth(options, now);
+  const messages = options.messages ?? routingSender(options, now, google);
   return {
     db,
     temporal: options.temporal,
-    calendar:
-      options.calendar ?? createPostgresCalendar({ db, meetingLinkBase: options.meetingLinkBase }),
+    calendar: options.calendar ?? createCalendar({ ...options, now }),
     messages,
     automations: options.automations ?? createWebhookAutomations({ db, outbound, messages, now }),
     outbound,
@@ -70,12 +77,44 @@ export function createActivityDeps(options: ActivityDepsOptions): ActivityDeps {
 }
 
 /** The outbox for every family, and each tenant's chosen provider where it chose one. */
-function routingSender(options: ActivityDepsOptions, now: () => Date): MessageSender {
+function routingSender(
+  options: ActivityDepsOptions,
+  now: () => Date,
+  google: GoogleAuth | undefined,
+): MessageSender {
   const { db, keyRing } = options;
   const network = options.providers ?? { allowPrivateNetwork: false, timeoutMs: 10_000 };
   return createRoutingSender({
     db,
     outbox: createOutboxSender(db),
     sendgrid: keyRing && createSendgridSender({ db, keyRing, now, ...network }),
+    gmail: google && createGmailSender({ db, auth: google, google: options.google!, now }),
+  });
+}
+
+function googleAuth(
+  options: Pick<ActivityDepsOptions, 'db' | 'keyRing' | 'google'>,
+  now: () => Date,
+): GoogleAuth | undefined {
+  const { db, keyRing, google } = options;
+  return keyRing && google ? createGoogleAuth({ db, keyRing, google, now }) : undefined;
+}
+
+/**
+ * The calendar every step and the calendar API use: the built-in one, and
+ * Google Calendar for tenants that chose it when the deployment can reach Google.
+ */
+export function createCalendar(
+  options: Pick<ActivityDepsOptions, 'db' | 'keyRing' | 'google' | 'meetingLinkBase'> & {
+    now?: () => Date;
+  },
+): CalendarProvider {
+  const { db } = options;
+  const now = options.now ?? (() => new Date());
+  const auth = googleAuth(options, now);
+  return createRoutingCalendar({
+    db,
+    builtin: createPostgresCalendar({ db, meetingLinkBase: options.meetingLinkBase }),
+    google: auth && createGoogleCalendar({ db, auth, google: options.google!, now }),
   });
 }

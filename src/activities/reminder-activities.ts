@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isUuid } from '../db/calendar-repository';
 import { findReminder, finishReminder, insertReminderOnce } from '../db/reminders-repository';
 import { parseOffset } from '../plan/offset';
 import type { MessageChannel } from '../providers/messages';
@@ -48,7 +49,8 @@ export function createReminderActivities(deps: ActivityDeps) {
         tenant_id: input.tenant_id,
         plan_id: input.plan_id,
         step_index: input.step,
-        meeting_id: input.chained?.meeting_id ?? null,
+        // Only built-in meetings are followed when they move; a Google event's id is kept out.
+        meeting_id: isUuid(input.chained?.meeting_id ?? '') ? input.chained!.meeting_id! : null,
         offset_ms: offsetMs,
         fire_at: fireAt,
         channel: p.channel,

@@ -39,6 +39,8 @@ import { EncryptionCodec } from '../temporal/encryption-codec';
 import { codecBodyParser, codecCors, codecRoutes } from './codec-routes';
 import { connectionsRoutes } from './connections-routes';
 import { sendgridWebhookRoutes } from './sendgrid-webhook-routes';
+import type { GoogleConfig } from '../providers/google-config';
+import { googleAuthorizeRoutes, googleCallbackRoutes } from './google-oauth-routes';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -73,6 +75,8 @@ export interface AppDeps {
   databaseKind: DatabaseKind;
   /** ERRAND_ENCRYPTION_KEYS: the codec endpoint's and tenants' connections' keys; unset: the codec answers that nothing is encrypted and the connection routes answer 503. */
   keyRing?: KeyRing;
+  /** ERRAND_GOOGLE_*: the deployment's Google OAuth client; unset: the Google connection routes answer 503. */
+  google?: GoogleConfig;
 }
 
 const HEALTH_CHECK_MS = 2_000;
@@ -96,6 +100,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/codec', codecCors(new URL(deps.webUiUrl).origin), codecBodyParser);
   // Signed by SendGrid rather than called with a key, and verified over its raw bytes.
   app.use(sendgridWebhookRoutes({ db: deps.db, now: deps.now ?? (() => new Date()) }));
+  // Google sends the admin's browser back here: authenticated by the signed state, not a key.
+  app.use(
+    googleCallbackRoutes({
+      db: deps.db,
+      keyRing: deps.keyRing,
+      google: deps.google,
+      now: deps.now ?? (() => new Date()),
+    }),
+  );
   app.use(express.json({ limit: deps.bodyLimit, strict: true }), refuseUnsafeStrings);
 
   app.get('/healthz', async (_req, res) => {
@@ -183,6 +196,14 @@ export function createApp(deps: AppDeps): express.Express {
       db: deps.db,
       keyRing: deps.keyRing,
       allowPrivateNetwork: deps.allowPrivateNetwork ?? false,
+      now: deps.now ?? (() => new Date()),
+    }),
+  );
+  app.use(
+    googleAuthorizeRoutes({
+      db: deps.db,
+      keyRing: deps.keyRing,
+      google: deps.google,
       now: deps.now ?? (() => new Date()),
     }),
   );

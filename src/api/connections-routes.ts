@@ -8,6 +8,7 @@ import {
   saveConnection,
   type ConnectionView,
 } from '../connections/connections-repository';
+import { connectionNeeds } from '../connections/provider-needs';
 import type { KeyRing } from '../crypto/key-ring';
 import type { Database } from '../db/database';
 import { outboundUrlProblem } from '../net/url-policy';
@@ -104,12 +105,16 @@ export function connectionsRoutes(deps: ConnectionsRoutesDeps): Router {
     const parsed = providerParam.safeParse(req.params.provider);
     if (!parsed.success) throw notFound(`connection ${req.params.provider}`);
     const tenant = tenantOf(res);
-    if (tenant.settings.providers.email === parsed.data) {
+    const inUse = connectionNeeds(tenant.settings.providers).find(
+      (need) => need.provider === parsed.data,
+    );
+    if (inUse) {
+      const family = inUse.path.split('.')[1];
       throw new HttpError(
         409,
         'connection_in_use',
-        `email goes through ${parsed.data}: set providers.email to "outbox" with PUT /v1/settings first`,
-        [{ path: 'providers.email', message: `is ${parsed.data}` }],
+        `${family} goes through ${inUse.choice}: set ${inUse.path} to "${family === 'calendar' ? 'builtin' : 'outbox'}" with PUT /v1/settings first`,
+        [{ path: inUse.path, message: `is ${inUse.choice}` }],
       );
     }
     if (!(await deleteConnection(db, tenant.id, parsed.data))) {

@@ -4,6 +4,7 @@ import {
   buildCalendar,
   buildDb,
   buildJwtVerifier,
+  buildGoogleConfig,
   buildKeyRing,
   buildLogger,
   buildPlanner,
@@ -40,6 +41,7 @@ export async function startApi(
     startTimeoutMs: config.ERRAND_START_TIMEOUT_MS,
     keyRequestsPerMinute: config.ERRAND_KEY_REQUESTS_PER_MINUTE,
     keyRing: buildKeyRing(config),
+    google: buildGoogleConfig(config),
     afterPlanInsert:
       config.ERRAND_TEST_CRASH_AFTER_PLAN_INSERT === 'true'
         ? () => process.kill(process.pid, 'SIGKILL')

@@ -6,6 +6,9 @@ import { formatPath, type FieldError } from '../plan/field-error';
 import { timeZone } from '../plan/plan-schema';
 import { tenantSettingsSchema } from '../tenants/tenant-settings';
 import { findConnection } from '../connections/connections-repository';
+import { connectionNeeds } from '../connections/provider-needs';
+import { readScopes } from '../providers/google-auth';
+import { hasScopesFor } from '../providers/google-config';
 import { badRequest, HttpError } from './http-error';
 import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
@@ -45,13 +48,30 @@ export function settingsRoutes({ db, allowPrivateNetwork }: SettingsRoutesDeps):
     });
     if (refused.length) throw badRequest(refused);
     const tenant = tenantOf(res);
-    const email = settings.providers.email;
-    if (email !== 'outbox' && !(await findConnection(db, tenant.id, email))) {
+    for (const need of connectionNeeds(settings.providers)) {
+      const connection = await findConnection(db, tenant.id, need.provider);
+      const family = need.path.split('.')[1];
+      if (need.provider !== 'google') {
+        if (connection) continue;
+        throw new HttpError(
+          422,
+          'provider_not_connected',
+          `${family} cannot go through ${need.choice} before it is connected: PUT /v1/connections/${need.provider} first`,
+          [{ path: need.path, message: `${need.choice} is not connected` }],
+        );
+      }
+      if (
+        connection?.status === 'connected' &&
+        hasScopesFor(readScopes(connection.config), need.service!)
+      ) {
+        continue;
+      }
       throw new HttpError(
         422,
         'provider_not_connected',
-        `email cannot go through ${email} before it is connected: PUT /v1/connections/${email} first`,
-        [{ path: 'providers.email', message: `${email} is not connected` }],
+        `${family} cannot go through ${need.choice} before Google is connected for ${need.service}: ` +
+          `GET /v1/connections/google/authorize?services=${need.service} and open its url first`,
+        [{ path: need.path, message: `Google is not connected for ${need.service}` }],
       );
     }
     await db

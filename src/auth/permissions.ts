@@ -52,6 +52,7 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /v1/connections': tenant('admin'),
   'PUT /v1/connections/sendgrid': tenant('admin'),
   'DELETE /v1/connections/:provider': tenant('admin'),
+  'GET /v1/connections/google/authorize': tenant('admin'),
   'POST /v1/keys': { role: 'admin', operator: true },
   'POST /v1/tenants': { role: null, operator: true },
   // One deployment key seals every tenant's payloads, so only the operator may decode.
@@ -67,6 +68,8 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
 export const SIGNED_ROUTES: Readonly<Record<string, string>> = {
   'POST /v1/webhooks/sendgrid/:tenant':
     "SendGrid's Event Webhook: ECDSA signature under the public key of the tenant's SendGrid connection",
+  'GET /v1/connections/google/callback':
+    "Google's OAuth redirect: a state Errand signed (HMAC-SHA256 under a key of ERRAND_ENCRYPTION_KEYS) for the tenant and user who asked, unexpired and used once",
 };
 
 export const roleAtLeast = (have: Role, need: Role) => ROLES.indexOf(have) >= ROLES.indexOf(need);

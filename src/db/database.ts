@@ -20,6 +20,8 @@ export interface Database {
   action_ledger: ActionLedgerTable;
   api_request_counts: ApiRequestCountsTable;
   connections: ConnectionsTable;
+  oauth_state_uses: OauthStateUsesTable;
+  google_calendar_changes: GoogleCalendarChangesTable;
 }
 
 export interface TenantsTable {
@@ -262,3 +264,19 @@ export interface ContactsTable {
 }
 
 export type ContactRow = Selectable<ContactsTable>;
+
+export interface OauthStateUsesTable {
+  nonce: string;
+  tenant_id: string;
+  expires_at: Timestamp;
+  used_at: CreatedAt;
+}
+
+export interface GoogleCalendarChangesTable {
+  tenant_id: string;
+  idempotency_key: string;
+  calendar_id: string;
+  event_id: string;
+  previous: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}

@@ -1,3 +1,4 @@
+import { isUuid } from './calendar-repository';
 import type { Kysely } from 'kysely';
 import type { Database, ReminderRow } from './database';
 import { afterCursor, inKeysetOrder, type KeysetCursor, type KeysetOrder } from './keyset';
@@ -81,6 +82,8 @@ export async function pendingRemindersOfMeeting(
   tenantId: string,
   meetingId: string,
 ): Promise<ReminderRow[]> {
+  // Reminders record built-in meetings (uuid ids); a Google event's id is never one of them.
+  if (!isUuid(meetingId)) return [];
   return db
     .selectFrom('reminders')
     .selectAll()

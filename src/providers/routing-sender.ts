@@ -10,7 +10,15 @@ export interface RoutingSenderConfig {
   outbox: MessageSender;
   /** SendGrid, when the deployment can open tenants' connections (ERRAND_ENCRYPTION_KEYS is set). */
   sendgrid?: MessageSender;
+  /** Gmail, when the deployment also has a Google OAuth client (ERRAND_GOOGLE_*). */
+  gmail?: MessageSender;
 }
+
+const NAMES = { sendgrid: 'SendGrid', gmail: 'Gmail' } as const;
+const NEEDS = {
+  sendgrid: 'ERRAND_ENCRYPTION_KEYS to open its connection',
+  gmail: 'Google OAuth client (ERRAND_GOOGLE_*) and ERRAND_ENCRYPTION_KEYS',
+} as const;
 
 /**
  * Sends each message through the provider its tenant chose in settings
@@ -24,13 +32,14 @@ export function createRoutingSender(config: RoutingSenderConfig): MessageSender 
       const tenant = await findTenant(config.db, message.tenant_id);
       const choice = tenant?.settings.providers.email ?? 'outbox';
       if (choice === 'outbox') return config.outbox.send(message);
-      if (!config.sendgrid) {
+      const sender = config[choice];
+      if (!sender) {
         throw new ProviderConnectionError(
-          'the tenant chose SendGrid for email, but this deployment has no ERRAND_ENCRYPTION_KEYS to open ' +
-            'its connection; set them, or set providers.email to "outbox"',
+          `the tenant chose ${NAMES[choice]} for email, but this deployment has no ${NEEDS[choice]}; ` +
+            'set them, or set providers.email to "outbox"',
         );
       }
-      return config.sendgrid.send(message);
+      return sender.send(message);
     },
   };
 }

@@ -14,7 +14,16 @@ import {
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  // A Google client, so the consent-URL route answers; it never calls Google.
+  h = await startHarness({
+    google: {
+      clientId: 'test-client-id',
+      clientSecret: 'test-secret',
+      redirectUrl: 'https://errand.example.com/v1/connections/google/callback',
+      allowPrivateNetwork: false,
+      timeoutMs: 1_000,
+    },
+  });
 });
 afterAll(async () => {
   await h?.close();
@@ -164,6 +173,7 @@ const ROLE_MATRIX: [method: string, path: string, body: unknown, lowest: Role | 
   ['GET', '/v1/connections', undefined, 'admin'],
   ['PUT', '/v1/connections/sendgrid', { api_key: 'bad' }, 'admin'],
   ['DELETE', '/v1/connections/sendgrid', undefined, 'admin'],
+  ['GET', '/v1/connections/google/authorize?services=calendar', undefined, 'admin'],
   ['POST', '/v1/tenants', { name: 'x', id: 'Bad Id' }, 'operator'],
   ['POST', '/codec/encode', { payloads: [] }, 'operator'],
   ['POST', '/codec/decode', { payloads: [] }, 'operator'],
@@ -182,7 +192,7 @@ describe('the role matrix', () => {
     })),
   );
   it(`has ${ROLE_MATRIX.length} routes × ${LADDER.length} roles = ${cases.length} cases`, () => {
-    expect(cases.length).toBe(160);
+    expect(cases.length).toBe(164);
   });
   it.each(cases)('$method $path as $role: allowed=$allowed', async (c) => {
     const res = await h.apiAs(c.role, c.method, c.path, c.body);
@@ -303,6 +313,7 @@ describe('the cross-tenant matrix', () => {
       ['contact', 'GET', `/v1/contacts/${contact.body.id}`],
       ['contact', 'PUT', `/v1/contacts/${contact.body.id}`, { name: 'hijacked' }],
       ['contact', 'DELETE', `/v1/contacts/${contact.body.id}`],
+      ['connection', 'DELETE', '/v1/connections/google'],
     ];
     // Lists and settings have no id to guess: the foreign tenant must not see the victim's objects in them.
     const lists: [kind: string, path: string, secret: string][] = [
@@ -339,8 +350,26 @@ describe('the cross-tenant matrix', () => {
       as,
     );
     expect(foreignPut.status).toBe(200);
+    // A consent link the foreign admin asked for, rewritten to name the victim, is refused.
+    const consent = await h.api(
+      'GET',
+      '/v1/connections/google/authorize?services=calendar',
+      undefined,
+      as,
+    );
+    expect(consent.status).toBe(200);
+    const [body, tag] = new URL(consent.body.url).searchParams.get('state')!.split('.');
+    const claims = JSON.parse(Buffer.from(body!, 'base64url').toString());
+    const retargeted = Buffer.from(JSON.stringify({ ...claims, t: h.tenant.id })).toString(
+      'base64url',
+    );
+    const callback = await h.raw(
+      'GET',
+      `/v1/connections/google/callback?code=x&state=${retargeted}.${tag}`,
+    );
+    expect(callback.status).toBe(401);
     expect(await footprint(h.tenant.id)).toBe(before);
     expect(before).not.toContain(sendgridKey);
-    expect(byId.length + lists.length + 3).toBe(31);
+    expect(byId.length + lists.length + 4).toBe(33);
   });
 });

@@ -21,6 +21,7 @@ import type { JwtVerifier } from '../../src/auth/jwt-verifier';
 import { createApiKey } from '../../src/auth/api-keys-repository';
 import { parseKeyRing } from '../../src/crypto/key-ring';
 import { errandDataConverter } from '../../src/temporal/data-converter';
+import type { GoogleConfig } from '../../src/providers/google-config';
 
 /** The pepper the harness's API hashes keys under. */
 export const TEST_PEPPER = 'test-pepper-test-pepper-test-pepper-0001';
@@ -57,6 +58,8 @@ export interface HarnessOptions {
   jwt?: JwtVerifier;
   /** ERRAND_ENCRYPTION_KEYS for the API and the activities (connections, the codec endpoint); default: TEST_KEY_RING; null: none. Workflow payloads always use TEST_KEY_RING. */
   keyRing?: KeyRing | null;
+  /** The deployment's Google OAuth client (a loopback fake's endpoints); default: none. */
+  google?: GoogleConfig;
 }
 
 export interface Harness {
@@ -137,6 +140,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     meetingLinkBase: 'https://meet.example.com/t/',
     reminderGraceMs: 60_000,
     keyRing,
+    google: options.google,
     providers: { allowPrivateNetwork, timeoutMs: 10_000 },
     ...options.deps,
   });
@@ -170,6 +174,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     jwt: options.jwt,
     databaseKind: inject('databaseKind'),
     keyRing,
+    google: options.google,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -96,3 +96,40 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('the Google OAuth client in configuration', () => {
+  const client = {
+    ERRAND_GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com',
+    ERRAND_GOOGLE_CLIENT_SECRET: 'secret',
+    ERRAND_GOOGLE_REDIRECT_URL: 'https://errand.example.com/v1/connections/google/callback',
+  };
+
+  it('takes all three together, and none', () => {
+    expect(loadConfig(client).ERRAND_GOOGLE_CLIENT_ID).toBe(client.ERRAND_GOOGLE_CLIENT_ID);
+    expect(loadConfig({}).ERRAND_GOOGLE_CLIENT_ID).toBeUndefined();
+  });
+
+  it('refuses one without the others, naming each missing one', () => {
+    const load = () => loadConfig({ ERRAND_GOOGLE_CLIENT_ID: 'id' });
+    expect(load).toThrow(/ERRAND_GOOGLE_CLIENT_SECRET: is required with ERRAND_GOOGLE_CLIENT_ID/);
+    expect(load).toThrow(/ERRAND_GOOGLE_REDIRECT_URL: is required/);
+  });
+
+  it('refuses an http redirect and the test stand-ins outside a private network', () => {
+    const load = () =>
+      loadConfig({
+        ...client,
+        ERRAND_GOOGLE_REDIRECT_URL: 'http://errand.example.com/cb',
+        ERRAND_GOOGLE_TEST_TOKEN_URL: 'http://127.0.0.1:9/token',
+      });
+    expect(load).toThrow(/ERRAND_GOOGLE_REDIRECT_URL: must use https/);
+    expect(load).toThrow(/ERRAND_GOOGLE_TEST_TOKEN_URL: is for tests only/);
+    expect(
+      loadConfig({
+        ...client,
+        ERRAND_ALLOW_PRIVATE_NETWORK: 'true',
+        ERRAND_GOOGLE_TEST_TOKEN_URL: 'http://127.0.0.1:9/token',
+      }).ERRAND_GOOGLE_TEST_TOKEN_URL,
+    ).toBe('http://127.0.0.1:9/token');
+  });
+});
