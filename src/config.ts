@@ -82,6 +82,15 @@ const configSchema = z.object({
   ERRAND_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(50_000).default(10_000),
   /** The whole of one call to a tenant's provider (SendGrid), below the delivery step's 20 s start-to-close timeout. */
   ERRAND_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(15_000).default(10_000),
+  /**
+   * The address this API is reached at from the internet (scheme, host, optional port, no path):
+   * the base of the status-callback URLs Errand gives Twilio. Unset: no status callbacks are asked for.
+   */
+  ERRAND_PUBLIC_URL: z
+    .url()
+    .refine((u) => /^https?:\/\/[^/?#]+\/?$/.test(u), 'must be http(s)://host[:port] with no path')
+    .transform((u) => u.replace(/\/$/, ''))
+    .optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),

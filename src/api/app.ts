@@ -35,6 +35,7 @@ import { EncryptionCodec } from '../temporal/encryption-codec';
 import { codecBodyParser, codecCors, codecRoutes } from './codec-routes';
 import { connectionsRoutes } from './connections-routes';
 import { sendgridWebhookRoutes } from './sendgrid-webhook-routes';
+import { twilioWebhookRoutes } from './twilio-webhook-routes';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -69,6 +70,8 @@ export interface AppDeps {
   databaseKind: DatabaseKind;
   /** ERRAND_ENCRYPTION_KEYS: the codec endpoint's and tenants' connections' keys; unset: the codec answers that nothing is encrypted and the connection routes answer 503. */
   keyRing?: KeyRing;
+  /** ERRAND_PUBLIC_URL: the address vendors' status callbacks were given, which Twilio's signature covers. */
+  publicUrl?: string;
 }
 
 const HEALTH_CHECK_MS = 2_000;
@@ -92,6 +95,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/codec', codecCors(new URL(deps.webUiUrl).origin), codecBodyParser);
   // Signed by SendGrid rather than called with a key, and verified over its raw bytes.
   app.use(sendgridWebhookRoutes({ db: deps.db, now: deps.now ?? (() => new Date()) }));
+  app.use(
+    twilioWebhookRoutes({
+      db: deps.db,
+      keyRing: deps.keyRing,
+      publicUrl: deps.publicUrl,
+      now: deps.now ?? (() => new Date()),
+    }),
+  );
   app.use(express.json({ limit: deps.bodyLimit, strict: true }), refuseUnsafeStrings);
 
   app.get('/healthz', async (_req, res) => {
@@ -153,7 +164,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(intentsRoutes({ db: deps.db, intents }));
   app.use(planControlRoutes(deps));
   app.use(calendarRoutes(deps));
-  app.use(outboxRoutes(deps.db));
+  app.use(outboxRoutes(deps.db, now));
   app.use(remindersRoutes(deps));
   app.use(settingsRoutes({ db: deps.db, allowPrivateNetwork: deps.allowPrivateNetwork ?? false }));
   app.use(

@@ -40,6 +40,7 @@ export async function startApi(
     startTimeoutMs: config.ERRAND_START_TIMEOUT_MS,
     keyRequestsPerMinute: config.ERRAND_KEY_REQUESTS_PER_MINUTE,
     keyRing: buildKeyRing(config),
+    publicUrl: config.ERRAND_PUBLIC_URL,
     afterPlanInsert:
       config.ERRAND_TEST_CRASH_AFTER_PLAN_INSERT === 'true'
         ? () => process.kill(process.pid, 'SIGKILL')

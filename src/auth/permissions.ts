@@ -41,6 +41,9 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'DELETE /v1/keys/:id': tenant('admin'),
   'GET /v1/connections': tenant('admin'),
   'PUT /v1/connections/sendgrid': tenant('admin'),
+  'PUT /v1/connections/twilio': tenant('admin'),
+  // A relay rewrites what every key of the tenant is told about its messages; no narrower role exists yet.
+  'POST /v1/outbox/:id/delivery': tenant('admin'),
   'DELETE /v1/connections/:provider': tenant('admin'),
   'POST /v1/keys': { role: 'admin', operator: true },
   'POST /v1/tenants': { role: null, operator: true },
@@ -57,6 +60,8 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
 export const SIGNED_ROUTES: Readonly<Record<string, string>> = {
   'POST /v1/webhooks/sendgrid/:tenant':
     "SendGrid's Event Webhook: ECDSA signature under the public key of the tenant's SendGrid connection",
+  'POST /v1/webhooks/twilio/:tenant':
+    "Twilio's status callback: X-Twilio-Signature (HMAC-SHA1) under the auth token of the tenant's Twilio connection",
 };
 
 export const roleAtLeast = (have: Role, need: Role) => ROLES.indexOf(have) >= ROLES.indexOf(need);

@@ -33,6 +33,9 @@ export const TEST_KEY_RING = parseKeyRing(TEST_ENCRYPTION_KEYS);
 
 let runtimeInstalled = false;
 
+/** ERRAND_PUBLIC_URL for the worker and the API: where vendors are told to post status callbacks. */
+export const TEST_PUBLIC_URL = 'https://errand.example.test';
+
 export interface HarnessOptions {
   /** Wraps the real activities, e.g. to fail after a write. */
   wrapActivities?: (activities: Activities) => Activities;
@@ -138,6 +141,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     reminderGraceMs: 60_000,
     keyRing,
     providers: { allowPrivateNetwork, timeoutMs: 10_000 },
+    publicUrl: TEST_PUBLIC_URL,
     ...options.deps,
   });
   const activities = createActivities(deps);
@@ -170,6 +174,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     jwt: options.jwt,
     databaseKind: inject('databaseKind'),
     keyRing,
+    publicUrl: TEST_PUBLIC_URL,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
