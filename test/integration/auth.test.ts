@@ -154,6 +154,13 @@ const ROLE_MATRIX: [method: string, path: string, body: unknown, lowest: Role | 
   ['GET', '/v1/connections', undefined, 'admin'],
   ['PUT', '/v1/connections/sendgrid', { api_key: 'bad' }, 'admin'],
   ['DELETE', '/v1/connections/sendgrid', undefined, 'admin'],
+  ['PUT', '/v1/connections/twilio', { account_sid: 'bad' }, 'admin'],
+  [
+    'POST',
+    `/v1/outbox/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/delivery`,
+    { status: 'sent' },
+    'admin',
+  ],
   ['POST', '/v1/tenants', { name: 'x', id: 'Bad Id' }, 'operator'],
   ['POST', '/codec/encode', { payloads: [] }, 'operator'],
   ['POST', '/codec/decode', { payloads: [] }, 'operator'],
@@ -172,7 +179,7 @@ describe('the role matrix', () => {
     })),
   );
   it(`has ${ROLE_MATRIX.length} routes × ${LADDER.length} roles = ${cases.length} cases`, () => {
-    expect(cases.length).toBe(120);
+    expect(cases.length).toBe(128);
   });
   it.each(cases)('$method $path as $role: allowed=$allowed', async (c) => {
     const res = await h.apiAs(c.role, c.method, c.path, c.body);
@@ -259,6 +266,13 @@ describe('the cross-tenant matrix', () => {
       from: 'victim@example.com',
     });
     expect(connected.status).toBe(200);
+    const twilioToken = 'victim-twilio-token-0123456789';
+    const twilioConnected = await h.api('PUT', '/v1/connections/twilio', {
+      account_sid: `AC${'ab'.repeat(16)}`,
+      auth_token: twilioToken,
+      from: '+15005550006',
+    });
+    expect(twilioConnected.status).toBe(200);
     if (intent.body?.plan_id) {
       await h.client.workflow
         .getHandle(intent.body.workflow_id)
@@ -282,6 +296,8 @@ describe('the cross-tenant matrix', () => {
       ['key', 'DELETE', `/v1/keys/${key.view.id}`],
       ['key', 'POST', '/v1/keys', { role: 'admin', tenant: h.tenant.id }],
       ['connection', 'DELETE', '/v1/connections/sendgrid'],
+      ['connection', 'DELETE', '/v1/connections/twilio'],
+      ['outbox message', 'POST', `/v1/outbox/${message.id}/delivery`, { status: 'delivered' }],
     ];
     // Lists and settings have no id to guess: the foreign tenant must not see the victim's objects in them.
     const lists: [kind: string, path: string, secret: string][] = [
@@ -316,8 +332,20 @@ describe('the cross-tenant matrix', () => {
       as,
     );
     expect(foreignPut.status).toBe(200);
+    const foreignTwilio = await h.api(
+      'PUT',
+      '/v1/connections/twilio',
+      {
+        account_sid: `AC${'cd'.repeat(16)}`,
+        auth_token: 'foreign-twilio-token-0123456789',
+        from: '+15005550007',
+      },
+      as,
+    );
+    expect(foreignTwilio.status).toBe(200);
     expect(await footprint(h.tenant.id)).toBe(before);
     expect(before).not.toContain(sendgridKey);
-    expect(byId.length + lists.length + 3).toBe(24);
+    expect(before).not.toContain(twilioToken);
+    expect(byId.length + lists.length + 4).toBe(27);
   });
 });
