@@ -175,5 +175,6 @@ export function buildActivityDeps(
       allowPrivateNetwork: config.ERRAND_ALLOW_PRIVATE_NETWORK,
       timeoutMs: config.ERRAND_PROVIDER_TIMEOUT_MS,
     },
+    publicUrl: config.ERRAND_PUBLIC_URL,
   });
 }

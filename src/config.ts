@@ -91,6 +91,15 @@ const configSchema = z.object({
   ERRAND_GOOGLE_TEST_AUTH_URL: z.string().url().optional(),
   ERRAND_GOOGLE_TEST_TOKEN_URL: z.string().url().optional(),
   ERRAND_GOOGLE_TEST_API_URL: z.string().url().optional(),
+  /**
+   * The address this API is reached at from the internet (scheme, host, optional port, no path):
+   * the base of the status-callback URLs Errand gives Twilio. Unset: no status callbacks are asked for.
+   */
+  ERRAND_PUBLIC_URL: z
+    .url()
+    .refine((u) => /^https?:\/\/[^/?#]+\/?$/.test(u), 'must be http(s)://host[:port] with no path')
+    .transform((u) => u.replace(/\/$/, ''))
+    .optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),

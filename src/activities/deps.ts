@@ -10,6 +10,8 @@ import type { Resolver } from '../net/guarded-lookup';
 import { createOutboxSender } from '../providers/outbox-sender';
 import { createRoutingSender } from '../providers/routing-sender';
 import { createSendgridSender } from '../providers/sendgrid-sender';
+import { createTwilioSender } from '../providers/twilio-sender';
+import { createOutboundHttp } from '../net/outbound-http';
 import { createPostgresCalendar } from '../providers/postgres-calendar';
 import { createWebhookAutomations } from '../providers/webhook-automations';
 import { createGmailSender } from '../providers/gmail-sender';
@@ -48,6 +50,8 @@ export interface ActivityDepsOptions {
   providers?: { allowPrivateNetwork: boolean; timeoutMs: number; resolve?: Resolver };
   /** ERRAND_GOOGLE_*: the deployment's Google OAuth client; with keyRing, tenants may choose Google. */
   google?: GoogleConfig;
+  /** ERRAND_PUBLIC_URL: where vendors' status callbacks reach the API; unset, none are asked for. */
+  publicUrl?: string;
   /** Another adapter in place of a built-in one (a test's, say). */
   calendar?: CalendarProvider;
   messages?: MessageSender;
@@ -76,6 +80,9 @@ export function createActivityDeps(options: ActivityDepsOptions): ActivityDeps {
   };
 }
 
+/** Twilio answers a create with a resource of about 2 KB: more than this is not Twilio. */
+const PROVIDER_ANSWER_BYTES = 65_536;
+
 /** The outbox for every family, and each tenant's chosen provider where it chose one. */
 function routingSender(
   options: ActivityDepsOptions,
@@ -88,6 +95,15 @@ function routingSender(
     db,
     outbox: createOutboxSender(db),
     sendgrid: keyRing && createSendgridSender({ db, keyRing, now, ...network }),
+    twilio:
+      keyRing &&
+      createTwilioSender({
+        db,
+        keyRing,
+        now,
+        publicUrl: options.publicUrl,
+        outbound: createOutboundHttp({ ...network, maxResponseBytes: PROVIDER_ANSWER_BYTES }),
+      }),
     gmail: google && createGmailSender({ db, auth: google, google: options.google!, now }),
   });
 }

@@ -41,6 +41,7 @@ import { connectionsRoutes } from './connections-routes';
 import { sendgridWebhookRoutes } from './sendgrid-webhook-routes';
 import type { GoogleConfig } from '../providers/google-config';
 import { googleAuthorizeRoutes, googleCallbackRoutes } from './google-oauth-routes';
+import { twilioWebhookRoutes } from './twilio-webhook-routes';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -77,6 +78,8 @@ export interface AppDeps {
   keyRing?: KeyRing;
   /** ERRAND_GOOGLE_*: the deployment's Google OAuth client; unset: the Google connection routes answer 503. */
   google?: GoogleConfig;
+  /** ERRAND_PUBLIC_URL: the address vendors' status callbacks were given, which Twilio's signature covers. */
+  publicUrl?: string;
 }
 
 const HEALTH_CHECK_MS = 2_000;
@@ -106,6 +109,14 @@ export function createApp(deps: AppDeps): express.Express {
       db: deps.db,
       keyRing: deps.keyRing,
       google: deps.google,
+      now: deps.now ?? (() => new Date()),
+    }),
+  );
+  app.use(
+    twilioWebhookRoutes({
+      db: deps.db,
+      keyRing: deps.keyRing,
+      publicUrl: deps.publicUrl,
       now: deps.now ?? (() => new Date()),
     }),
   );
@@ -181,7 +192,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(planRunsRoutes({ db: deps.db, runs, webUiLink }));
   app.use(calendarRoutes(deps));
-  app.use(outboxRoutes(deps.db));
+  app.use(outboxRoutes(deps.db, now));
   app.use(remindersRoutes(deps));
   app.use(settingsRoutes({ db: deps.db, allowPrivateNetwork: deps.allowPrivateNetwork ?? false }));
   app.use(

@@ -59,6 +59,26 @@ const sendgridBody = (allowPrivateNetwork: boolean) =>
       .optional(),
   });
 
+const twilioBody = (allowPrivateNetwork: boolean) =>
+  z.strictObject({
+    account_sid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID (AC…)'),
+    auth_token: z
+      .string()
+      .min(16)
+      .max(256)
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+    /** The Twilio number (or verified caller id) SMS and calls come from. */
+    from: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 (+14155550100)'),
+    base_url: z
+      .string()
+      .max(2048)
+      .superRefine((url, ctx) => {
+        const problem = outboundUrlProblem(url, { allowPrivateNetwork });
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
+  });
+
 const providerParam = z.enum(CONNECTION_PROVIDERS);
 
 /**
@@ -101,6 +121,18 @@ export function connectionsRoutes(deps: ConnectionsRoutesDeps): Router {
     res.json(view(saved));
   });
 
+  router.put('/v1/connections/twilio', needsKeyRing, requireJson, async (req, res) => {
+    const body = parseBody(twilioBody(deps.allowPrivateNetwork), req.body);
+    const saved = await saveConnection(db, deps.keyRing!, {
+      tenantId: tenantOf(res).id,
+      provider: 'twilio',
+      secret: body.auth_token,
+      config: { account_sid: body.account_sid, from: body.from, base_url: body.base_url ?? null },
+      now: deps.now(),
+    });
+    res.json(view(saved));
+  });
+
   router.delete('/v1/connections/:provider', needsKeyRing, async (req, res) => {
     const parsed = providerParam.safeParse(req.params.provider);
     if (!parsed.success) throw notFound(`connection ${req.params.provider}`);
@@ -116,6 +148,16 @@ export function connectionsRoutes(deps: ConnectionsRoutesDeps): Router {
         `${family} goes through ${inUse.choice}: set ${inUse.path} to "${family === 'calendar' ? 'builtin' : 'outbox'}" with PUT /v1/settings first`,
         [{ path: inUse.path, message: `is ${inUse.choice}` }],
       );
+    }
+    for (const family of ['sms', 'call'] as const) {
+      if (tenant.settings.providers[family] === parsed.data) {
+        throw new HttpError(
+          409,
+          'connection_in_use',
+          `${family} goes through ${parsed.data}: set providers.${family} to "outbox" with PUT /v1/settings first`,
+          [{ path: `providers.${family}`, message: `is ${parsed.data}` }],
+        );
+      }
     }
     if (!(await deleteConnection(db, tenant.id, parsed.data))) {
       throw notFound(`connection ${parsed.data}`);

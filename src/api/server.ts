@@ -42,6 +42,7 @@ export async function startApi(
     keyRequestsPerMinute: config.ERRAND_KEY_REQUESTS_PER_MINUTE,
     keyRing: buildKeyRing(config),
     google: buildGoogleConfig(config),
+    publicUrl: config.ERRAND_PUBLIC_URL,
     afterPlanInsert:
       config.ERRAND_TEST_CRASH_AFTER_PLAN_INSERT === 'true'
         ? () => process.kill(process.pid, 'SIGKILL')

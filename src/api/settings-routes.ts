@@ -74,6 +74,17 @@ export function settingsRoutes({ db, allowPrivateNetwork }: SettingsRoutesDeps):
         [{ path: need.path, message: `Google is not connected for ${need.service}` }],
       );
     }
+    for (const family of ['sms', 'call'] as const) {
+      const provider = settings.providers[family];
+      if (provider !== 'outbox' && !(await findConnection(db, tenant.id, provider))) {
+        throw new HttpError(
+          422,
+          'provider_not_connected',
+          `${family === 'sms' ? 'SMS' : 'calls'} cannot go through ${provider} before it is connected: PUT /v1/connections/${provider} first`,
+          [{ path: `providers.${family}`, message: `${provider} is not connected` }],
+        );
+      }
+    }
     await db
       .updateTable('tenants')
       .set({ settings: JSON.stringify(settings), ...(timezone ? { timezone } : {}) })

@@ -51,6 +51,9 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'DELETE /v1/keys/:id': tenant('admin'),
   'GET /v1/connections': tenant('admin'),
   'PUT /v1/connections/sendgrid': tenant('admin'),
+  'PUT /v1/connections/twilio': tenant('admin'),
+  // A relay rewrites what every key of the tenant is told about its messages; no narrower role exists yet.
+  'POST /v1/outbox/:id/delivery': tenant('admin'),
   'DELETE /v1/connections/:provider': tenant('admin'),
   'GET /v1/connections/google/authorize': tenant('admin'),
   'POST /v1/keys': { role: 'admin', operator: true },
@@ -70,6 +73,8 @@ export const SIGNED_ROUTES: Readonly<Record<string, string>> = {
     "SendGrid's Event Webhook: ECDSA signature under the public key of the tenant's SendGrid connection",
   'GET /v1/connections/google/callback':
     "Google's OAuth redirect: a state Errand signed (HMAC-SHA256 under a key of ERRAND_ENCRYPTION_KEYS) for the tenant and user who asked, unexpired and used once",
+  'POST /v1/webhooks/twilio/:tenant':
+    "Twilio's status callback: X-Twilio-Signature (HMAC-SHA1) under the auth token of the tenant's Twilio connection",
 };
 
 export const roleAtLeast = (have: Role, need: Role) => ROLES.indexOf(have) >= ROLES.indexOf(need);

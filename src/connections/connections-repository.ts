@@ -3,7 +3,7 @@ import { open, seal, type KeyRing } from '../crypto/key-ring';
 import type { ConnectionRow, Database } from '../db/database';
 
 /** Providers a tenant can connect; one connection per provider. */
-export const CONNECTION_PROVIDERS = ['sendgrid', 'google'] as const;
+export const CONNECTION_PROVIDERS = ['sendgrid', 'google', 'twilio'] as const;
 export type ConnectionProvider = (typeof CONNECTION_PROVIDERS)[number];
 
 /** `failing`: the provider refused the credentials; `revoked`: the grant was withdrawn. */

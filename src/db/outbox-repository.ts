@@ -154,3 +154,68 @@ export async function applyDeliveryReport(
   const result = await query.executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/**
+ * Records the vendor's id for one recipient of a message sent recipient by
+ * recipient (Twilio: one SMS per number), under `payload.vendor_ids`, so a
+ * retried step skips the numbers already sent to.
+ */
+export async function recordRecipientSent(
+  db: Kysely<Database>,
+  input: { id: string; recipient: string; vendorMessageId: string },
+): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({
+      payload: sql`jsonb_set(coalesce(payload, '{}'::jsonb) || jsonb_build_object('vendor_ids', coalesce(payload->'vendor_ids', '{}'::jsonb)), array['vendor_ids', ${input.recipient}::text], to_jsonb(${input.vendorMessageId}::text))`,
+    })
+    .where('id', '=', input.id)
+    .execute();
+}
+
+/** The ids `recordRecipientSent` kept, by recipient. */
+export function recipientsSent(row: OutboxRow): Record<string, string> {
+  const ids = (row.payload as { vendor_ids?: unknown } | null)?.vendor_ids;
+  return ids && typeof ids === 'object' ? (ids as Record<string, string>) : {};
+}
+
+/** The statuses a relay's report may move a message from: forward only, and final ones stay. */
+const RELAY_MOVES_FROM: Record<'sent' | 'delivered' | 'failed', DeliveryStatus[]> = {
+  sent: ['queued'],
+  delivered: ['queued', 'sent'],
+  failed: ['queued', 'sent'],
+};
+
+/**
+ * A relay's report on a message of the built-in outbox (provider `outbox`):
+ * moves it forward to `status` and returns the row, or returns undefined when
+ * the row is not the tenant's, not the outbox's, or not behind `status`.
+ */
+export async function applyRelayReport(
+  db: Kysely<Database>,
+  report: {
+    tenantId: string;
+    id: string;
+    status: 'sent' | 'delivered' | 'failed';
+    vendorMessageId: string | null;
+    detail: string | null;
+    now: Date;
+  },
+): Promise<OutboxRow | undefined> {
+  return db
+    .updateTable('outbox')
+    .set({
+      status: report.status,
+      vendor_message_id: sql<
+        string | null
+      >`coalesce(${report.vendorMessageId}::text, vendor_message_id)`,
+      status_detail: sql<string | null>`coalesce(${report.detail}::text, status_detail)`,
+      status_updated_at: report.now,
+    })
+    .where('tenant_id', '=', report.tenantId)
+    .where('id', '=', report.id)
+    .where('provider', '=', 'outbox')
+    .where('status', 'in', RELAY_MOVES_FROM[report.status])
+    .returningAll()
+    .executeTakeFirst();
+}

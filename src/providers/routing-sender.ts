@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { ProviderConnectionError } from '../activities/errors';
 import type { Database } from '../db/database';
 import { findTenant } from '../tenants/tenants-repository';
-import type { MessageSender } from './messages';
+import type { MessageSender, OutgoingMessage } from './messages';
 
 export interface RoutingSenderConfig {
   db: Kysely<Database>;
@@ -12,6 +12,8 @@ export interface RoutingSenderConfig {
   sendgrid?: MessageSender;
   /** Gmail, when the deployment also has a Google OAuth client (ERRAND_GOOGLE_*). */
   gmail?: MessageSender;
+  /** Twilio for SMS and calls, under the same condition. */
+  twilio?: MessageSender;
 }
 
 const NAMES = { sendgrid: 'SendGrid', gmail: 'Gmail' } as const;
@@ -23,11 +25,14 @@ const NEEDS = {
 /**
  * Sends each message through the provider its tenant chose in settings
  * (`providers.email`, …), read at each send so a change applies to the next
- * message; SMS, calls, campaigns and the rest stay in the outbox.
+ * message; campaigns and the rest stay in the outbox.
  */
 export function createRoutingSender(config: RoutingSenderConfig): MessageSender {
   return {
     async send(message) {
+      if (message.channel === 'sms' || message.channel === 'call') {
+        return sendPhone(config, message);
+      }
       if (message.channel !== 'email') return config.outbox.send(message);
       const tenant = await findTenant(config.db, message.tenant_id);
       const choice = tenant?.settings.providers.email ?? 'outbox';
@@ -42,4 +47,19 @@ export function createRoutingSender(config: RoutingSenderConfig): MessageSender 
       return sender.send(message);
     },
   };
+}
+
+/** SMS and calls by `providers.sms` and `providers.call`. */
+async function sendPhone(config: RoutingSenderConfig, message: OutgoingMessage) {
+  const family = message.channel as 'sms' | 'call';
+  const tenant = await findTenant(config.db, message.tenant_id);
+  const choice = tenant?.settings.providers[family] ?? 'outbox';
+  if (choice === 'outbox') return config.outbox.send(message);
+  if (!config.twilio) {
+    throw new ProviderConnectionError(
+      `the tenant chose Twilio for ${family}, but this deployment has no ERRAND_ENCRYPTION_KEYS to open ` +
+        `its connection; set them, or set providers.${family} to "outbox"`,
+    );
+  }
+  return config.twilio.send(message);
 }

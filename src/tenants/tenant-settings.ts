@@ -5,8 +5,8 @@ import { limitsSettings, policySettings } from './tenant-limits';
 
 /** The providers each family can use; the first of each is the built-in default that needs no account. */
 export const EMAIL_PROVIDERS = ['outbox', 'sendgrid', 'gmail'] as const;
-export const SMS_PROVIDERS = ['outbox'] as const;
-export const CALL_PROVIDERS = ['outbox'] as const;
+export const SMS_PROVIDERS = ['outbox', 'twilio'] as const;
+export const CALL_PROVIDERS = ['outbox', 'twilio'] as const;
 export const CALENDAR_PROVIDERS = ['builtin', 'google'] as const;
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');

@@ -174,6 +174,13 @@ const ROLE_MATRIX: [method: string, path: string, body: unknown, lowest: Role | 
   ['PUT', '/v1/connections/sendgrid', { api_key: 'bad' }, 'admin'],
   ['DELETE', '/v1/connections/sendgrid', undefined, 'admin'],
   ['GET', '/v1/connections/google/authorize?services=calendar', undefined, 'admin'],
+  ['PUT', '/v1/connections/twilio', { account_sid: 'bad' }, 'admin'],
+  [
+    'POST',
+    `/v1/outbox/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/delivery`,
+    { status: 'sent' },
+    'admin',
+  ],
   ['POST', '/v1/tenants', { name: 'x', id: 'Bad Id' }, 'operator'],
   ['POST', '/codec/encode', { payloads: [] }, 'operator'],
   ['POST', '/codec/decode', { payloads: [] }, 'operator'],
@@ -192,7 +199,7 @@ describe('the role matrix', () => {
     })),
   );
   it(`has ${ROLE_MATRIX.length} routes × ${LADDER.length} roles = ${cases.length} cases`, () => {
-    expect(cases.length).toBe(164);
+    expect(cases.length).toBe(172);
   });
   it.each(cases)('$method $path as $role: allowed=$allowed', async (c) => {
     const res = await h.apiAs(c.role, c.method, c.path, c.body);
@@ -285,6 +292,13 @@ describe('the cross-tenant matrix', () => {
       emails: ['victor@example.com'],
     });
     expect(contact.status).toBe(201);
+    const twilioToken = 'victim-twilio-token-0123456789';
+    const twilioConnected = await h.api('PUT', '/v1/connections/twilio', {
+      account_sid: `AC${'ab'.repeat(16)}`,
+      auth_token: twilioToken,
+      from: '+15005550006',
+    });
+    expect(twilioConnected.status).toBe(200);
     if (intent.body?.plan_id) {
       await h.client.workflow
         .getHandle(intent.body.workflow_id)
@@ -314,6 +328,8 @@ describe('the cross-tenant matrix', () => {
       ['contact', 'PUT', `/v1/contacts/${contact.body.id}`, { name: 'hijacked' }],
       ['contact', 'DELETE', `/v1/contacts/${contact.body.id}`],
       ['connection', 'DELETE', '/v1/connections/google'],
+      ['connection', 'DELETE', '/v1/connections/twilio'],
+      ['outbox message', 'POST', `/v1/outbox/${message.id}/delivery`, { status: 'delivered' }],
     ];
     // Lists and settings have no id to guess: the foreign tenant must not see the victim's objects in them.
     const lists: [kind: string, path: string, secret: string][] = [
@@ -368,8 +384,20 @@ describe('the cross-tenant matrix', () => {
       `/v1/connections/google/callback?code=x&state=${retargeted}.${tag}`,
     );
     expect(callback.status).toBe(401);
+    const foreignTwilio = await h.api(
+      'PUT',
+      '/v1/connections/twilio',
+      {
+        account_sid: `AC${'cd'.repeat(16)}`,
+        auth_token: 'foreign-twilio-token-0123456789',
+        from: '+15005550007',
+      },
+      as,
+    );
+    expect(foreignTwilio.status).toBe(200);
     expect(await footprint(h.tenant.id)).toBe(before);
     expect(before).not.toContain(sendgridKey);
-    expect(byId.length + lists.length + 4).toBe(33);
+    expect(before).not.toContain(twilioToken);
+    expect(byId.length + lists.length + 4).toBe(35);
   });
 });

@@ -34,6 +34,9 @@ export const TEST_KEY_RING = parseKeyRing(TEST_ENCRYPTION_KEYS);
 
 let runtimeInstalled = false;
 
+/** ERRAND_PUBLIC_URL for the worker and the API: where vendors are told to post status callbacks. */
+export const TEST_PUBLIC_URL = 'https://errand.example.test';
+
 export interface HarnessOptions {
   /** Wraps the real activities, e.g. to fail after a write. */
   wrapActivities?: (activities: Activities) => Activities;
@@ -142,6 +145,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     keyRing,
     google: options.google,
     providers: { allowPrivateNetwork, timeoutMs: 10_000 },
+    publicUrl: TEST_PUBLIC_URL,
     ...options.deps,
   });
   const activities = createActivities(deps);
@@ -175,6 +179,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     databaseKind: inject('databaseKind'),
     keyRing,
     google: options.google,
+    publicUrl: TEST_PUBLIC_URL,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
