@@ -155,7 +155,7 @@ describe('a plan', () => {
       { type: 'send_sms', params: { to: ['+14155550123'], message: 'booking' } },
       {
         type: 'book_meeting',
-        params: { title: 'Second', time: futureSlot(32, 11, 15), attendees: [] },
+        params: { title: 'Second', time: futureSlot(32, 11, 15), attendees: ['ann@example.com'] },
       },
       { type: 'send_email', use_result_from: 1, params: {} },
     ]);
