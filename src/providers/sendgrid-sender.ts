@@ -5,7 +5,8 @@ import type { ClientRequest } from '@sendgrid/client/src/request';
 import { MailService } from '@sendgrid/mail';
 import type { Kysely } from 'kysely';
 import { ProviderConnectionError } from '../activities/errors';
-import { openConnection, setConnectionStatus } from '../connections/connections-repository';
+import { setConnectionStatus } from '../connections/connections-repository';
+import { openProviderConnection } from './provider-connection';
 import type { KeyRing } from '../crypto/key-ring';
 import type { Database } from '../db/database';
 import { insertOutboxOnce, markOutboxSent } from '../db/outbox-repository';
@@ -50,24 +51,12 @@ export function createSendgridSender(config: SendgridSenderConfig): MessageSende
       if (row.status !== 'queued') {
         return { message_id: row.id, status: row.status as DeliveryStatus };
       }
-      const connection = await openConnection(
-        db,
-        config.keyRing,
-        message.tenant_id,
+      const { connection, settings } = await openProviderConnection(
+        { db, keyRing: config.keyRing, tenantId: message.tenant_id },
         'sendgrid',
-      ).catch(() => {
-        throw new ProviderConnectionError(
-          "the tenant's SendGrid key cannot be opened with this deployment's ERRAND_ENCRYPTION_KEYS; " +
-            'put it again with PUT /v1/connections/sendgrid',
-        );
-      });
-      const settings = connection && readSendgridConfig(connection.config);
-      if (!connection || !settings) {
-        throw new ProviderConnectionError(
-          'the tenant chose SendGrid for email but has no SendGrid connection; ' +
-            'connect it with PUT /v1/connections/sendgrid or set providers.email to "outbox"',
-        );
-      }
+        { label: 'SendGrid', secret: 'key', chosenFor: 'email', setting: 'email' },
+        readSendgridConfig,
+      );
       const baseUrl = settings.base_url ?? SENDGRID_BASE_URL;
       const problem = outboundUrlProblem(baseUrl, config);
       if (problem) {

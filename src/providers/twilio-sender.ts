@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import twilio from 'twilio';
 import { InvalidStepError, ProviderConnectionError } from '../activities/errors';
-import { openConnection, setConnectionStatus } from '../connections/connections-repository';
+import { setConnectionStatus } from '../connections/connections-repository';
+import { openProviderConnection } from './provider-connection';
 import type { KeyRing } from '../crypto/key-ring';
 import type { Database } from '../db/database';
 import {
@@ -52,24 +53,17 @@ export function createTwilioSender(config: TwilioSenderConfig): MessageSender {
       if (row.status !== 'queued') {
         return { message_id: row.id, status: row.status as DeliveryStatus };
       }
-      const connection = await openConnection(
-        db,
-        config.keyRing,
-        message.tenant_id,
+      const { connection, settings } = await openProviderConnection(
+        { db, keyRing: config.keyRing, tenantId: message.tenant_id },
         'twilio',
-      ).catch(() => {
-        throw new ProviderConnectionError(
-          "the tenant's Twilio auth token cannot be opened with this deployment's ERRAND_ENCRYPTION_KEYS; " +
-            'put it again with PUT /v1/connections/twilio',
-        );
-      });
-      const settings = connection && readTwilioConfig(connection.config);
-      if (!connection || !settings) {
-        throw new ProviderConnectionError(
-          `the tenant chose Twilio for ${message.channel === 'call' ? 'calls' : 'SMS'} but has no Twilio connection; ` +
-            `connect it with PUT /v1/connections/twilio or set providers.${message.channel} to "outbox"`,
-        );
-      }
+        {
+          label: 'Twilio',
+          secret: 'auth token',
+          chosenFor: message.channel === 'call' ? 'calls' : 'SMS',
+          setting: message.channel,
+        },
+        readTwilioConfig,
+      );
       // The outbound client checks base_url against the network policy; a refusal is a connection problem.
       const baseUrl = settings.base_url ?? TWILIO_API_ORIGIN;
       const client = twilio(settings.account_sid, connection.secret, {
