@@ -7,11 +7,10 @@ export interface LedgerStep {
   step_index: number;
 }
 
-/** A half-open window (since, until] of one tenant's ledger, optionally leaving one step out. */
+/** One tenant's ledger after `since`, optionally leaving one step out. */
 export interface LedgerWindow {
   tenantId: string;
   since: Date;
-  until: Date;
   exclude?: LedgerStep;
 }
 
@@ -30,8 +29,9 @@ function inWindow(db: Kysely<Database>, w: LedgerWindow) {
   let query = db
     .selectFrom('action_ledger')
     .where('tenant_id', '=', w.tenantId)
-    .where('at', '>', w.since)
-    .where('at', '<=', w.until);
+    // No upper bound: a concurrent submission that read its clock earlier but took the lock
+    // later must still count the places reserved (stamped a little later) before it.
+    .where('at', '>', w.since);
   if (w.exclude) {
     const { workflow_id, step_index } = w.exclude;
     query = query.where((eb) =>

@@ -50,7 +50,6 @@ export async function capacityShortfall(
     const w = {
       tenantId: q.tenantId,
       since: new Date(q.now.getTime() - window.ms),
-      until: q.now,
       exclude: q.exclude,
     };
     const counted = await countActions(db, w);
