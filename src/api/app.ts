@@ -162,15 +162,16 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(contactsRoutes(deps.db));
   app.use(tenantRoutes({ db: deps.db, pepper }));
   app.use(keyRoutes({ db: deps.db, pepper, now }));
-  const plans = createPlanService({
+  // What starting a plan's workflow needs, for a submission and for an execute or retry alike.
+  const starting = {
     db: deps.db,
     temporal: deps.temporal,
     taskQueue: deps.taskQueue,
     startTimeoutMs: deps.startTimeoutMs ?? 5_000,
     logger: deps.logger,
     now,
-    afterInsert: deps.afterPlanInsert,
-  });
+  };
+  const plans = createPlanService({ ...starting, afterInsert: deps.afterPlanInsert });
   app.use(plansRoutes({ db: deps.db, plans, webUiLink }));
   const intents = createIntentService({
     db: deps.db,
@@ -182,14 +183,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(intentsRoutes({ db: deps.db, intents }));
   app.use(planControlRoutes(deps));
-  const runs = createPlanRuns({
-    db: deps.db,
-    temporal: deps.temporal,
-    taskQueue: deps.taskQueue,
-    startTimeoutMs: deps.startTimeoutMs ?? 5_000,
-    logger: deps.logger,
-    now,
-  });
+  const runs = createPlanRuns(starting);
   app.use(planRunsRoutes({ db: deps.db, runs, webUiLink }));
   app.use(calendarRoutes(deps));
   app.use(outboxRoutes(deps.db, now));

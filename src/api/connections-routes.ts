@@ -27,6 +27,17 @@ export interface ConnectionsRoutesDeps {
   now: () => Date;
 }
 
+/** A provider's own host (a region, a test stand-in), held to the outbound network policy. */
+const baseUrl = (allowPrivateNetwork: boolean) =>
+  z
+    .string()
+    .max(2048)
+    .superRefine((url, ctx) => {
+      const problem = outboundUrlProblem(url, { allowPrivateNetwork });
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional();
+
 const sendgridBody = (allowPrivateNetwork: boolean) =>
   z.strictObject({
     api_key: z
@@ -35,14 +46,7 @@ const sendgridBody = (allowPrivateNetwork: boolean) =>
       .regex(/^SG\.[A-Za-z0-9_.-]{10,}$/, 'must be a SendGrid API key (SG.…)'),
     /** The verified sender SendGrid sends from. */
     from: z.email().max(320),
-    base_url: z
-      .string()
-      .max(2048)
-      .superRefine((url, ctx) => {
-        const problem = outboundUrlProblem(url, { allowPrivateNetwork });
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      })
-      .optional(),
+    base_url: baseUrl(allowPrivateNetwork),
     webhook_public_key: z
       .string()
       .max(4096)
@@ -69,14 +73,7 @@ const twilioBody = (allowPrivateNetwork: boolean) =>
       .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
     /** The Twilio number (or verified caller id) SMS and calls come from. */
     from: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 (+14155550100)'),
-    base_url: z
-      .string()
-      .max(2048)
-      .superRefine((url, ctx) => {
-        const problem = outboundUrlProblem(url, { allowPrivateNetwork });
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      })
-      .optional(),
+    base_url: baseUrl(allowPrivateNetwork),
   });
 
 const providerParam = z.enum(CONNECTION_PROVIDERS);
