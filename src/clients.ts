@@ -176,5 +176,12 @@ export function buildActivityDeps(
       timeoutMs: config.ERRAND_PROVIDER_TIMEOUT_MS,
     },
     publicUrl: config.ERRAND_PUBLIC_URL,
+    apiUrl: apiUrl(config),
   });
+}
+
+/** The API's own address, for callers on this machine or network when ERRAND_PUBLIC_URL is unset. */
+function apiUrl(config: Config): string {
+  const host = ['0.0.0.0', '::', ''].includes(config.HOST) ? '127.0.0.1' : config.HOST;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.PORT}`;
 }

@@ -34,6 +34,15 @@ export interface ActivityDeps {
   now: () => Date;
   /** How late a reminder may still fire at once instead of being refused. */
   reminderGraceMs: number;
+  /** Signs the URLs awaited automations report back to; absent without a key ring. */
+  automationCallbacks?: AutomationCallbacks;
+}
+
+/** Where awaited automations report back: the API's address, and the ring that signs each step's URL. */
+export interface AutomationCallbacks {
+  keyRing: KeyRing;
+  /** ERRAND_PUBLIC_URL, else the API's own address. */
+  base: string;
 }
 
 export interface ActivityDepsOptions {
@@ -52,6 +61,8 @@ export interface ActivityDepsOptions {
   google?: GoogleConfig;
   /** ERRAND_PUBLIC_URL: where vendors' status callbacks reach the API; unset, none are asked for. */
   publicUrl?: string;
+  /** Where automations report back when there is no publicUrl: the API's own address. */
+  apiUrl?: string;
   /** Another adapter in place of a built-in one (a test's, say). */
   calendar?: CalendarProvider;
   messages?: MessageSender;
@@ -77,7 +88,13 @@ export function createActivityDeps(options: ActivityDepsOptions): ActivityDeps {
     outbound,
     now,
     reminderGraceMs: options.reminderGraceMs,
+    automationCallbacks: automationCallbacks(options),
   };
+}
+
+function automationCallbacks(options: ActivityDepsOptions): AutomationCallbacks | undefined {
+  const base = options.publicUrl ?? options.apiUrl;
+  return options.keyRing && base ? { keyRing: options.keyRing, base } : undefined;
 }
 
 /** Twilio answers a create with a resource of about 2 KB: more than this is not Twilio. */

@@ -1,6 +1,10 @@
 import { idempotencyKey, type StepInput, type StepOutput } from '../plan/step-io';
 import type { ActivityDeps } from './deps';
-import { InvalidStepError } from './errors';
+import { activityInfo } from '@temporalio/activity';
+import { DEFAULT_COMPLETION_TIMEOUT } from '../plan/action-params';
+import { parseOffset } from '../plan/offset';
+import { automationCallbackUrl } from '../providers/automation-callback';
+import { InvalidStepError, ProviderConnectionError } from './errors';
 import { composeEmail, render, templateValues } from './render-message';
 
 /** Steps that reach people or systems: email, SMS, calls, campaigns, automations. */
@@ -64,6 +68,7 @@ export function createMessageActivities(deps: ActivityDeps) {
 
     async trigger_automation(input: StepInput<'trigger_automation'>): Promise<StepOutput> {
       const { automation, payload } = input.params;
+      const awaited = input.params.await_completion ? awaitedCompletion(deps, input) : undefined;
       const run = await deps.automations.run({
         tenant_id: input.tenant_id,
         automation,
@@ -72,8 +77,38 @@ export function createMessageActivities(deps: ActivityDeps) {
         plan_id: input.plan_id,
         step_index: input.step,
         chained: input.chained ?? null,
+        callback: awaited?.callback,
       });
-      return { ...run, automation };
+      return {
+        ...run,
+        automation,
+        ...(awaited && { completion_deadline: awaited.deadline.toISOString() }),
+      };
     },
   };
+}
+
+/**
+ * The deadline of an awaited automation and the URL it reports back to: a
+ * capability for this step of the attempt that runs it (a retry of the plan
+ * runs under its own workflow).
+ */
+function awaitedCompletion(deps: ActivityDeps, input: StepInput<'trigger_automation'>) {
+  const signer = deps.automationCallbacks;
+  if (!signer) {
+    throw new ProviderConnectionError(
+      'await_completion needs ERRAND_ENCRYPTION_KEYS, which signs the URL the automation reports back to',
+    );
+  }
+  const timeout = parseOffset(input.params.completion_timeout ?? DEFAULT_COMPLETION_TIMEOUT)!;
+  const deadline = new Date(deps.now().getTime() + timeout);
+  const callback = automationCallbackUrl(signer.keyRing, signer.base, {
+    tenantId: input.tenant_id,
+    planId: input.plan_id,
+    // A retry's steps keep the first attempt's keys but wait in the retry's own workflow.
+    workflowId: activityInfo().workflowExecution?.workflowId ?? input.workflow_id,
+    step: input.step,
+    deadline,
+  });
+  return { deadline, callback: { ...callback, deadline: deadline.toISOString() } };
 }

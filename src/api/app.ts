@@ -42,6 +42,7 @@ import { sendgridWebhookRoutes } from './sendgrid-webhook-routes';
 import type { GoogleConfig } from '../providers/google-config';
 import { googleAuthorizeRoutes, googleCallbackRoutes } from './google-oauth-routes';
 import { twilioWebhookRoutes } from './twilio-webhook-routes';
+import { automationCallbackRoutes } from './automation-callback-routes';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -121,6 +122,14 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(express.json({ limit: deps.bodyLimit, strict: true }), refuseUnsafeStrings);
+  // Called by the tenant's automations with the signed URL they were given, not with a key.
+  app.use(
+    automationCallbackRoutes({
+      temporal: deps.temporal,
+      keyRing: deps.keyRing,
+      now: deps.now ?? (() => new Date()),
+    }),
+  );
 
   app.get('/healthz', async (_req, res) => {
     // Bounded, so a server that does not answer shows as down instead of hanging the check.

@@ -1,6 +1,7 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { KeyRing } from '../crypto/key-ring';
+import { signToken, verifyToken } from '../crypto/signed-token';
 
 /** How long a consent URL's state is good for: time enough to sign in and consent. */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
@@ -31,14 +32,7 @@ const payload = z.strictObject({
   k: z.string().min(1).max(64),
 });
 
-const MAX_STATE_CHARS = 2048;
-
-/** A key of its own for states, derived from a ring key, so state MACs can never pass for anything sealed. */
-const stateKey = (key: Buffer) =>
-  createHmac('sha256', key).update('errand oauth state v1').digest();
-
-const mac = (key: Buffer, body: string) =>
-  createHmac('sha256', stateKey(key)).update(body).digest();
+const PURPOSE = 'errand oauth state v1';
 
 /**
  * A state for a consent URL: the claims in base64url JSON, a dot, and their
@@ -51,18 +45,14 @@ export function signOAuthState(
 ): { state: string; claims: OAuthStateClaims } {
   const nonce = randomBytes(24).toString('base64url');
   const expiresAt = new Date(input.now.getTime() + OAUTH_STATE_TTL_MS);
-  const body = Buffer.from(
-    JSON.stringify({
-      v: 1,
-      t: input.tenantId,
-      u: input.requestedBy,
-      s: input.services,
-      n: nonce,
-      e: expiresAt.getTime(),
-      k: ring.current,
-    }),
-  ).toString('base64url');
-  const state = `${body}.${mac(ring.keys.get(ring.current)!, body).toString('base64url')}`;
+  const state = signToken(ring, PURPOSE, {
+    v: 1,
+    t: input.tenantId,
+    u: input.requestedBy,
+    s: input.services,
+    n: nonce,
+    e: expiresAt.getTime(),
+  });
   return { state, claims: { ...input, nonce, expiresAt } };
 }
 
@@ -72,22 +62,8 @@ export function signOAuthState(
  * check (see useOAuthState).
  */
 export function verifyOAuthState(ring: KeyRing, state: string, now: Date): OAuthStateClaims {
-  const refused = new OAuthStateError('the state is not one Errand signed');
-  if (state.length > MAX_STATE_CHARS) throw refused;
-  const [body, tag, extra] = state.split('.');
-  if (!body || !tag || extra !== undefined) throw refused;
-  let claims: z.output<typeof payload>;
-  try {
-    claims = payload.parse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));
-  } catch {
-    throw refused;
-  }
-  const key = ring.keys.get(claims.k);
-  const given = Buffer.from(tag, 'base64url');
-  const expected = key && mac(key, body);
-  if (!expected || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw refused;
-  }
+  const claims = verifyToken(ring, PURPOSE, state, payload);
+  if (!claims) throw new OAuthStateError('the state is not one Errand signed');
   if (claims.e <= now.getTime()) {
     throw new OAuthStateError('the consent link has expired; ask for a new one');
   }

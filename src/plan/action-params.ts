@@ -6,6 +6,7 @@ import {
   approximateWindow,
   isInYearRange,
 } from './date-bounds';
+import { parseOffset } from './offset';
 
 /**
  * Parameter schemas of the allowlisted action types.
@@ -125,13 +126,36 @@ export const actionParams = {
     campaign: text(200),
     audience: z.union([text(200), z.array(email).min(1).max(1000)]).optional(),
   }),
-  trigger_automation: z.strictObject({
-    automation: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/i, 'must be a name of letters, digits, - and _'),
-    payload: boundedObject('payload', PAYLOAD_LIMITS).optional(),
-  }),
+  trigger_automation: z
+    .strictObject({
+      automation: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/i, 'must be a name of letters, digits, - and _'),
+      payload: boundedObject('payload', PAYLOAD_LIMITS).optional(),
+      /** Wait for the automation to report back through its callback URL before the next step. */
+      await_completion: z.boolean().optional(),
+      completion_timeout: z
+        .string()
+        .trim()
+        .max(20)
+        .refine(isCompletionTimeout, {
+          error: 'must be a duration from 1 minute to 30 days, e.g. 30m, 2h or 3d',
+        })
+        .optional(),
+    })
+    .refine((p) => p.completion_timeout === undefined || p.await_completion === true, {
+      path: ['completion_timeout'],
+      error: 'completion_timeout needs await_completion: true',
+    }),
 } as const;
+
+/** How long an automation may take to report back when no completion_timeout is given. */
+export const DEFAULT_COMPLETION_TIMEOUT = '24h';
+
+export function isCompletionTimeout(text: string): boolean {
+  const ms = parseOffset(text);
+  return ms !== null && ms >= 60_000 && ms <= 30 * 24 * 3600_000;
+}
 
 export type ActionParamsMap = {
   [K in keyof typeof actionParams]: z.output<(typeof actionParams)[K]>;

@@ -28,6 +28,8 @@ export interface ChainableOutput {
   join_link?: string;
   attendees?: string[];
   title?: string;
+  /** What an awaited automation reported back, for the steps that chain on it. */
+  result?: unknown;
 }
 
 export type ChainableField = keyof ChainableOutput;
@@ -105,7 +107,7 @@ export const ACTIONS: Record<ActionType, ActionInfo> = {
   },
   trigger_automation: {
     description:
-      'POSTs to the webhook configured under that name in the tenant settings and records its answer; with no webhook configured, the request waits in the built-in outbox.',
+      'POSTs to the webhook configured under that name in the tenant settings and records its answer; with no webhook configured, the request waits in the built-in outbox. With await_completion the plan waits (durably, up to completion_timeout) for the automation to report back to the callback URL it was given, and later steps chain on the result it reports.',
     produces: [],
     undo: null,
   },

@@ -48,5 +48,6 @@ export function chainableOf(output: Record<string, unknown> | null | undefined):
     if (typeof output[key] === 'string') out[key] = output[key];
   }
   if (Array.isArray(output.attendees)) out.attendees = output.attendees.map(String);
+  if (output.result !== undefined) out.result = output.result;
   return out;
 }

@@ -8,6 +8,7 @@ import {
   type ChainableField,
 } from './action-types';
 import { fieldErrors, formatPath, type FieldError } from './field-error';
+import { awaitsResult } from './awaits-result';
 import { parseOffset } from './offset';
 import { planEnvelope, stepEnvelope, type FailurePolicy, type StepCondition } from './plan-schema';
 
@@ -170,8 +171,10 @@ function checkAcrossSteps(step: PlanStep, index: number, steps: PlanStep[], erro
     fail(at('condition'), `${step.condition} needs a previous step`);
   }
   const chainedFrom = source !== undefined && source >= 0 && source < index ? steps[source] : null;
+  // What an awaited automation reports is known only when it reports: its fields are checked then.
   const chained = (field: ChainableField) =>
-    chainedFrom !== null && ACTIONS[chainedFrom.type].produces.includes(field);
+    chainedFrom !== null &&
+    (ACTIONS[chainedFrom.type].produces.includes(field) || awaitsResult(chainedFrom));
   const requireField = (present: boolean, field: string, via: ChainableField) => {
     if (present || chained(via)) return;
     const hint = chainedFrom

@@ -11,6 +11,17 @@ export interface AutomationRequest {
   step_index: number;
   /** The earlier step's output this one chains on, if any. */
   chained: unknown;
+  /** Set when the plan waits for the automation: where and until when it reports back. */
+  callback?: AutomationCallback;
+}
+
+/** Sent to an awaited automation: POST its outcome to `url` before `deadline`. */
+export interface AutomationCallback {
+  url: string;
+  /** The plan stops waiting then, and the step fails. */
+  deadline: string;
+  /** The URL is refused after this. */
+  expires_at: string;
 }
 
 export interface AutomationRun {

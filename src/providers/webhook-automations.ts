@@ -32,6 +32,7 @@ export function createWebhookAutomations(deps: WebhookAutomationsDeps): Automati
         plan_id: request.plan_id,
         step: request.step_index,
         chained: request.chained ?? null,
+        ...(request.callback && { callback: request.callback }),
       };
       const common = {
         tenant_id: request.tenant_id,

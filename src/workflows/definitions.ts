@@ -12,6 +12,8 @@ export type PlanStatus =
   | 'running'
   /** Its next step would break the tenant's action rate: a durable timer waits for room. */
   | 'waiting_for_capacity'
+  /** A trigger_automation step with await_completion waits for the automation to report back. */
+  | 'waiting_for_automation'
   | 'completed'
   | 'failed'
   | 'rejected'
@@ -73,6 +75,8 @@ export interface StepState {
   skip_reason: string | null;
   started_at: string | null;
   completed_at: string | null;
+  /** While the step waits (for an automation to report back): until when, at the latest. */
+  waiting_until?: string | null;
 }
 
 /** Why a plan failed. */
@@ -148,6 +152,21 @@ export const getPlanState = defineQuery<PlanState>('getPlanState');
 export const approvePlan = defineUpdate<ApprovalDecision, [DecisionInput]>('approve');
 /** Rejects the pending decision; refused unless the plan is awaiting one. */
 export const rejectPlan = defineUpdate<ApprovalDecision, [DecisionInput]>('reject');
+/** What an automation reports back about the step that started it (through its callback URL). */
+export interface AutomationReport {
+  step: number;
+  status: 'succeeded' | 'failed';
+  /** What the automation produced; later steps chain on it. */
+  result?: Record<string, unknown>;
+  /** Why it failed, in its words. */
+  error?: string;
+}
+
+/** Completes an awaited trigger_automation step; refused unless that step is waiting for its report. */
+export const completeAutomation = defineUpdate<
+  { step: number; status: string },
+  [AutomationReport]
+>('completeAutomation');
 export const getReminderFireAt = defineQuery<string>('getReminderFireAt');
 /** Moves a pending reminder, e.g. when its meeting is rescheduled. */
 export const rescheduleReminder = defineSignal<[{ fire_at: string }]>('rescheduleReminder');

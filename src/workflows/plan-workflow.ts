@@ -16,7 +16,9 @@ import type { StepActivities, StepContext, StepInput, StepOutput } from '../plan
 import type { PlanStep } from '../plan/validate-plan';
 import { ERRAND_TENANT } from '../temporal/search-attributes';
 import { STEP_OPTIONS } from './activity-options';
+import { awaitsResult } from '../plan/awaits-result';
 import { createApprovalGate } from './approval-gate';
+import { AUTOMATION_COMPLETION_PATCH, createAutomationGate } from './automation-completion';
 import { compensate } from './compensation';
 import {
   getPlanState,
@@ -67,6 +69,7 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
   setHandler(getPlanState, () => recorder.recorded());
   const approvals = createApprovalGate(state, input.approval_timeout_ms, record);
   const capacity = createCapacityGate(state, record, workflowInfo().workflowId);
+  const automations = createAutomationGate(state, plan.actions, record);
 
   let stoppedBy: number | null = null;
   let ended: PlanStatus | null = null;
@@ -136,12 +139,16 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
       Object.assign(stepState, { status: 'running', started_at: nowIso() });
       await record('step_started', index);
       // The step in flight finishes even if the plan is cancelled meanwhile, so its outcome is known.
-      const outcome = await CancellationScope.nonCancellable(() =>
+      let outcome = await CancellationScope.nonCancellable(() =>
         runStep(input, ctx(index), step, state).then(
-          (output) => ({ output }),
+          (output): { output: StepOutput } => ({ output }),
           (err: unknown) => ({ error: describeFailure(err) }),
         ),
       );
+      // The wait for an automation's report can be cancelled: nothing is in flight meanwhile.
+      if ('output' in outcome && awaitsResult(step) && patched(AUTOMATION_COMPLETION_PATCH)) {
+        outcome = await automations.wait(index, outcome.output);
+      }
       if ('output' in outcome) {
         Object.assign(stepState, {
           status: 'succeeded',

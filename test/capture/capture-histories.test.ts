@@ -15,7 +15,13 @@ import type { Activities } from '../../src/activities';
 import { movePendingReminder } from '../../src/db/reminders-repository';
 import { cancelReminder, rescheduleReminder } from '../../src/workflows/definitions';
 import { MOVES_PER_RUN } from '../../src/workflows/reminder-workflow';
-import { eventually, futureSlot, startHarness, type Harness } from '../support/harness';
+import {
+  TEST_PUBLIC_URL,
+  eventually,
+  futureSlot,
+  startHarness,
+  type Harness,
+} from '../support/harness';
 
 const dir = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
 let h: Harness;
@@ -304,5 +310,34 @@ describe('capture the shapes of the limits work', () => {
       .execute();
     await h.api('POST', `/v1/plans/${res.body.plan_id}/approve`, {}, as);
     await save('plan-waited-for-capacity', h.client.workflow.getHandle(res.body.workflow_id));
+  });
+});
+
+describe('capture the shapes of the providers work', () => {
+  it('a plan that waited for its automation to report back, and chained on the result', async () => {
+    const { id, handle } = await submit({
+      actions: [
+        { type: 'trigger_automation', params: { automation: 'captured', await_completion: true } },
+        { type: 'trigger_automation', use_result_from: 0, params: { automation: 'after' } },
+      ],
+    });
+    await awaiting(id);
+    await h.api('POST', `/v1/plans/${id}/approve`, {});
+    // No webhook is configured, so the request, callback and all, waits in the outbox.
+    const url = await eventually(async () => {
+      const row = await h.db
+        .selectFrom('outbox')
+        .select('payload')
+        .where('plan_id', '=', id)
+        .executeTakeFirst();
+      return (row?.payload as { callback?: { url: string } } | undefined)?.callback?.url;
+    });
+    const res = await fetch(url.replace(TEST_PUBLIC_URL, h.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ result: { ticket: 'T-1' } }),
+    });
+    if (res.status !== 200) throw new Error(await res.text());
+    await save('plan-awaited-automation', handle);
   });
 });
