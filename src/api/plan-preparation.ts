@@ -2,10 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, PlanRow } from '../db/database';
 import { markPlanStarted, PENDING } from '../db/plans-repository';
+import { dateTime } from '../plan/action-params';
 import { parseOffset } from '../plan/offset';
+import { toInstant } from '../time/zoned-time';
 import { validatePlan, type Plan } from '../plan/validate-plan';
 import type { Tenant } from '../tenants/tenants-repository';
-import type { PlanResume, PlanWorkflowInput } from '../workflows/definitions';
+import type { NotBefore, PlanResume, PlanWorkflowInput } from '../workflows/definitions';
 import { badRequest } from './http-error';
 import { policyRefusal } from './plan-policy';
 import { startPlanWorkflow, type StartPlanConfig } from './start-plan-workflow';
@@ -66,16 +68,35 @@ export function workflowInputOf(
   planId: string,
   options: { timezone?: string; approvalReason: string | null; resume?: PlanResume },
 ): PlanWorkflowInput {
+  const timezone = options.timezone ?? plan.timezone ?? tenant.timezone;
+  const notBefore = notBeforeOf(plan, timezone);
   return {
     tenant_id: tenant.id,
     plan_id: planId,
-    timezone: options.timezone ?? plan.timezone ?? tenant.timezone,
+    timezone,
     plan,
+    ...(notBefore && { not_before: notBefore }),
     approval_reason: options.approvalReason,
     approval_timeout_ms:
       parseOffset(plan.approval_timeout ?? tenant.settings.approval.timeout) ?? DAY_MS,
     ...(options.resume ? { resume: options.resume } : {}),
   };
+}
+
+/**
+ * The steps' not_before read here, where the zone database is: ISO times as instants,
+ * offsets as milliseconds, so the workflow only adds and compares.
+ */
+function notBeforeOf(plan: Plan, timezone: string): Record<number, NotBefore> | undefined {
+  const entries = plan.actions.flatMap((step, index) => {
+    const text = step.not_before;
+    if (text === undefined) return [];
+    const value: NotBefore = dateTime.safeParse(text).success
+      ? { at: toInstant(text, timezone).toISOString() }
+      : { offset_ms: parseOffset(text) ?? 0 };
+    return [[index, value] as const];
+  });
+  return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 export interface StartDeps extends StartPlanConfig {

@@ -15,6 +15,7 @@ export function planView(row: PlanRow, links?: { webUi: string }) {
     workflow_id: row.workflow_id,
     status: row.status,
     current_step: row.current_step,
+    waiting_until: waitingUntil(row),
     intent: row.intent,
     context: row.context,
     timezone: row.timezone,
@@ -38,6 +39,13 @@ export function planView(row: PlanRow, links?: { webUi: string }) {
     updated_at: row.updated_at.toISOString(),
     ...(links ? { links: { web_ui: links.webUi } } : {}),
   };
+}
+
+/** Until when the plan's current step waits (its not_before, an automation's report), if it does. */
+function waitingUntil(row: PlanRow): string | null {
+  const step = row.current_step === null ? undefined : row.step_results[row.current_step];
+  const until = (step as { waiting_until?: unknown } | undefined)?.waiting_until;
+  return typeof until === 'string' ? until : null;
 }
 
 export type PlanView = ReturnType<typeof planView>;

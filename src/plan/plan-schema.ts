@@ -31,6 +31,11 @@ export const stepEnvelope = z.strictObject({
   condition: z.enum(stepConditions).default('always'),
   /** "required": the plan pauses for a decision just before this step. */
   approval: z.enum(['required', 'none']).default('none'),
+  /**
+   * The step waits until then: an ISO time (wall clock in the plan's zone without an
+   * offset), or an offset such as "-10m" from the start time of the step it chains to.
+   */
+  not_before: z.string().trim().min(1).max(40).optional(),
 });
 
 /** A plan as submitted, before each step's params are checked. */

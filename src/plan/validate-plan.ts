@@ -1,4 +1,4 @@
-import { actionParams, email, phone } from './action-params';
+import { actionParams, dateTime, email, phone } from './action-params';
 import {
   ACTIONS,
   ACTION_TYPES,
@@ -19,6 +19,8 @@ export interface PlanStep<T extends ActionType = ActionType> {
   use_result_from?: number;
   condition: StepCondition;
   approval: 'required' | 'none';
+  /** An ISO time, or an offset from the chained step's start time; see stepEnvelope. */
+  not_before?: string;
 }
 
 /** A plan that passed validation: every step is allowlisted and consistent with the others. */
@@ -182,6 +184,22 @@ function checkAcrossSteps(step: PlanStep, index: number, steps: PlanStep[], erro
       : `give it or chain a step that provides ${via} with use_result_from`;
     fail(at('params', field), `missing required parameter ${field}; ${hint}`);
   };
+
+  if (step.not_before !== undefined) {
+    if (!dateTime.safeParse(step.not_before).success) {
+      if (parseOffset(step.not_before) === null) {
+        fail(
+          at('not_before'),
+          `"${step.not_before}" is neither an ISO time such as 2026-01-13T17:00:00 nor an offset such as -10m`,
+        );
+      } else if (!chained('start_time')) {
+        fail(
+          at('not_before'),
+          'an offset needs use_result_from pointing at a step with a start time',
+        );
+      }
+    }
+  }
 
   switch (step.type) {
     case 'book_meeting': {

@@ -86,7 +86,10 @@ export function createAutomationGate(state: PlanState, actions: PlanStep[], reco
         await record('automation_waiting', index, { until: deadline });
         const ms = new Date(deadline).getTime() - Date.now();
         reported =
-          reports.has(index) || (await condition(() => reports.has(index), Math.max(ms, 1000)));
+          reports.has(index) ||
+          (await condition(() => reports.has(index), Math.max(ms, 1000), {
+            summary: `step ${index + 1} (trigger_automation) waits for the automation's report`,
+          }));
       } catch (err) {
         if (isCancellation(err)) {
           Object.assign(step, {

@@ -14,6 +14,8 @@ export type PlanStatus =
   | 'waiting_for_capacity'
   /** A trigger_automation step with await_completion waits for the automation to report back. */
   | 'waiting_for_automation'
+  /** The next step's `not_before` has not come: a durable timer waits for it. */
+  | 'waiting_for_time'
   | 'completed'
   | 'failed'
   | 'rejected'
@@ -75,7 +77,7 @@ export interface StepState {
   skip_reason: string | null;
   started_at: string | null;
   completed_at: string | null;
-  /** While the step waits (for an automation to report back): until when, at the latest. */
+  /** While the step waits (for its not_before, or for an automation to report back): until when. */
   waiting_until?: string | null;
 }
 
@@ -116,7 +118,14 @@ export interface PlanWorkflowInput {
   approval_timeout_ms: number;
   /** Set on a retry (attempt 2 and later); absent on a plan's first run. */
   resume?: PlanResume;
+  /**
+   * Each step's `not_before` by step index, read at submission: an ISO time as an
+   * instant (in `timezone`), an offset in milliseconds from the chained step's start.
+   */
+  not_before?: Record<number, NotBefore>;
 }
+
+export type NotBefore = { at: string } | { offset_ms: number };
 
 /**
  * What a retry of a plan carries over from the attempt before: every step's

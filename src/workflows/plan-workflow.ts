@@ -31,6 +31,7 @@ import { AuditFailed, createPlanRecorder } from './plan-recorder';
 import { describeFailure, initialState, nowIso } from './plan-state';
 import { reminderWorkflow } from './reminder-workflow';
 import { ACTION_RATE_PATCH, createCapacityGate } from './step-capacity';
+import { waitForNotBefore } from './step-schedule';
 
 /** Retries (input.resume) start at a step, keep the steps before it, and reuse the first attempt's keys. */
 export const RESUME_PATCH = 'plan-retry-resumes-from-a-step';
@@ -125,6 +126,12 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
           ended = outcome;
           break;
         }
+      }
+
+      const early = await waitForNotBefore(input, state, index, step, record);
+      if (early) {
+        await stepFailed(index, early);
+        continue;
       }
 
       if (patched(ACTION_RATE_PATCH)) {

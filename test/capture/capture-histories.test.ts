@@ -341,3 +341,20 @@ describe('capture the shapes of the providers work', () => {
     await save('plan-awaited-automation', handle);
   });
 });
+
+describe('capture the shapes of steps held until a time', () => {
+  it('a plan whose step waited for its not_before, and one cancelled while it waited', async () => {
+    const waited = await submit({
+      actions: [sms, { ...sms, not_before: new Date(Date.now() + 1500).toISOString() }],
+    });
+    await save('plan-step-waited-not-before', waited.handle);
+    const cancelled = await submit({ actions: [{ ...sms, not_before: '2099-01-01T09:00:00' }] });
+    await eventually(async () =>
+      (await h.api('GET', `/v1/plans/${cancelled.id}`)).body.status === 'waiting_for_time'
+        ? true
+        : undefined,
+    );
+    await h.api('POST', `/v1/plans/${cancelled.id}/cancel`);
+    await save('plan-cancelled-while-not-before', cancelled.handle);
+  });
+});
