@@ -4,6 +4,7 @@ import { activityInfo } from '@temporalio/activity';
 import { DEFAULT_COMPLETION_TIMEOUT } from '../plan/action-params';
 import { parseOffset } from '../plan/offset';
 import { automationCallbackUrl } from '../providers/automation-callback';
+import { findUserContact } from '../contacts/contacts-repository';
 import { InvalidStepError, ProviderConnectionError } from './errors';
 import { composeEmail, render, templateValues } from './render-message';
 
@@ -18,8 +19,8 @@ export function createMessageActivities(deps: ActivityDeps) {
 
   return {
     async send_email(input: StepInput<'send_email'>): Promise<StepOutput> {
-      const to = input.params.to;
-      if (!to?.length) throw new InvalidStepError('send_email has no recipients, given or chained');
+      const given = input.params.to?.length ? input.params.to : undefined;
+      const to = given ?? (await userAddress(deps, input));
       const content = composeEmail(input.params, input.chained, input.timezone);
       const sent = await deps.messages.send({
         ...common(input),
@@ -27,7 +28,14 @@ export function createMessageActivities(deps: ActivityDeps) {
         recipients: to,
         ...content,
       });
-      return { ...sent, channel: 'email', to, subject: content.subject };
+      return {
+        ...sent,
+        channel: 'email',
+        to,
+        subject: content.subject,
+        // Says why the email went where it went when nobody was named.
+        ...(!given && { sent_to_user: input.user_id }),
+      };
     },
 
     async send_sms(input: StepInput<'send_sms'>): Promise<StepOutput> {
@@ -111,4 +119,17 @@ function awaitedCompletion(deps: ActivityDeps, input: StepInput<'trigger_automat
     deadline,
   });
   return { deadline, callback: { ...callback, deadline: deadline.toISOString() } };
+}
+
+/** Where an email named to nobody goes: the plan's user's contact, when it has an email. */
+async function userAddress(deps: ActivityDeps, input: StepInput<'send_email'>): Promise<string[]> {
+  if (!input.user_id) throw new InvalidStepError('send_email has no recipients, given or chained');
+  const contact = await findUserContact(deps.db, input.tenant_id, input.user_id);
+  const email = contact?.emails[0];
+  if (!email) {
+    throw new InvalidStepError(
+      `send_email has no recipients and the plan's user ${input.user_id} has no contact with an email: add one with POST /v1/contacts {"user_id": "${input.user_id}", ...}`,
+    );
+  }
+  return [email];
 }

@@ -33,6 +33,8 @@ const contactBody = z.strictObject({
   emails: z.array(email).max(20).default([]),
   phones: z.array(phone).max(20).default([]),
   aliases: z.array(text(100)).max(20).default([]),
+  /** The tenant's user this contact is: plans' messages to that user go to its first email. */
+  user_id: text(200).nullable().default(null),
 });
 
 const listQuery = z.strictObject({
@@ -48,6 +50,7 @@ function view(row: ContactRow | ScoredContact) {
     emails: row.emails,
     phones: row.phones,
     aliases: row.aliases,
+    user_id: row.user_id,
     ...('score' in row && { score: row.score }),
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
@@ -59,7 +62,18 @@ const nameTaken = (name: string) =>
     { path: 'name', message: 'is taken (names are compared without case)' },
   ]);
 
+const userTaken = (user: string | null) =>
+  new HttpError(409, 'contact_exists', `user "${user}" has a contact already`, [
+    { path: 'user_id', message: 'is taken: one contact per user' },
+  ]);
+
 const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === '23505';
+
+/** The 409 for a unique violation: of the user's one contact, or of the name. */
+const taken = (err: unknown, body: { name: string; user_id: string | null }) =>
+  (err as { constraint?: string }).constraint === 'contacts_tenant_user'
+    ? userTaken(body.user_id)
+    : nameTaken(body.name);
 
 /**
  * A tenant's contacts: `GET /v1/contacts?q=` finds them by a loose name (trigram
@@ -72,7 +86,7 @@ export function contactsRoutes(db: Kysely<Database>): Router {
   router.post('/v1/contacts', requireJson, async (req, res) => {
     const body = parseBody(contactBody, req.body);
     const row = await createContact(db, tenantOf(res).id, body).catch((err: unknown) => {
-      throw isUniqueViolation(err) ? nameTaken(body.name) : err;
+      throw isUniqueViolation(err) ? taken(err, body) : err;
     });
     res.status(201).location(`/v1/contacts/${row.id}`).json(view(row));
   });
@@ -104,7 +118,7 @@ export function contactsRoutes(db: Kysely<Database>): Router {
     const id = String(req.params.id);
     if (!isUuid(id)) throw notFound('contact');
     const row = await updateContact(db, tenantOf(res).id, id, body).catch((err: unknown) => {
-      throw isUniqueViolation(err) ? nameTaken(body.name) : err;
+      throw isUniqueViolation(err) ? taken(err, body) : err;
     });
     if (!row) throw notFound('contact');
     res.json(view(row));

@@ -8,6 +8,7 @@ export interface ContactInput {
   emails: string[];
   phones: string[];
   aliases: string[];
+  user_id?: string | null;
 }
 
 /** A contact found by a loose name, with how close the name came (0–1). */
@@ -148,4 +149,14 @@ export async function importContacts(
     }
     return { created, updated: contacts.length - created };
   });
+}
+
+/** The contact that is this user of the tenant, if one is. */
+export function findUserContact(db: Kysely<Database>, tenantId: string, userId: string) {
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
 }

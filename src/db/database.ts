@@ -257,6 +257,8 @@ export interface ContactsTable {
   emails: string[];
   phones: string[];
   aliases: string[];
+  /** Set when the contact is one of the tenant's users: where plans' messages to that user go. */
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** The name and aliases, lowercased: what the trigram index searches. */
   search_text: string;
   created_at: CreatedAt;

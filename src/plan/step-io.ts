@@ -8,6 +8,8 @@ export interface StepContext {
   step: number;
   /** The plan's IANA time zone, for wall-clock times and rendered dates. */
   timezone: string;
+  /** The user the plan is for: an email with nobody else to go to goes to that user's contact. */
+  user_id?: string;
 }
 
 /** What a step activity receives: its params with chained values already filled in. */

@@ -58,7 +58,8 @@ export function validatePlan(input: unknown): PlanValidation {
     if (step) steps.push(step);
   });
   if (errors.length === 0) {
-    steps.forEach((step, index) => checkAcrossSteps(step, index, steps, errors));
+    const forUser = envelope.data.user_id !== undefined;
+    steps.forEach((step, index) => checkAcrossSteps(step, index, steps, errors, forUser));
   }
   const timeout = envelope.data.approval_timeout;
   if (timeout !== undefined && !isApprovalTimeout(timeout)) {
@@ -158,7 +159,13 @@ function parseStep(
   return { type, params: parsed.data, ...rest } as PlanStep;
 }
 
-function checkAcrossSteps(step: PlanStep, index: number, steps: PlanStep[], errors: FieldError[]) {
+function checkAcrossSteps(
+  step: PlanStep,
+  index: number,
+  steps: PlanStep[],
+  errors: FieldError[],
+  forUser: boolean,
+) {
   const at = (...path: PropertyKey[]) => formatPath(['actions', index, ...path]);
   const fail = (path: string, message: string) =>
     errors.push({ path, message: `step ${index} (${step.type}): ${message}` });
@@ -225,15 +232,17 @@ function checkAcrossSteps(step: PlanStep, index: number, steps: PlanStep[], erro
       const p = step.params as ActionParams<'send_email'>;
       requireField(p.to !== undefined, 'to', 'attendees');
       const meeting = chainedFrom?.params as ActionParams<'book_meeting'> | undefined;
+      // With nobody invited the email goes to the plan's user, when the plan names one.
       if (
         p.to === undefined &&
+        !forUser &&
         chainedFrom?.type === 'book_meeting' &&
         chainedFrom.use_result_from === undefined &&
         !meeting?.attendees?.length
       ) {
         fail(
           at('params', 'to'),
-          `step ${source} books a meeting with no attendees, so the email has nobody to go to; give to`,
+          `step ${source} books a meeting with no attendees, so the email has nobody to go to; give to, or the plan's user_id (it then goes to that user's contact)`,
         );
       }
       const hasContent = p.subject || p.body || p.template || chained('title');

@@ -63,6 +63,7 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
     workflow_id: keyBase,
     step,
     timezone: input.timezone,
+    ...(plan.user_id !== undefined && { user_id: plan.user_id }),
   });
   const recorder = createPlanRecorder(state, plan.actions, resume?.attempt);
   const { record } = recorder;

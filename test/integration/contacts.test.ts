@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness';
+import type { PlanState } from '../../src/workflows/definitions';
+import { futureSlot, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -82,5 +83,61 @@ describe('contacts', () => {
     expect((await names('Jonathon Smth'))[0]).toBe('Jonathan Smith');
     expect(await names('bob')).toEqual(expect.arrayContaining(['bob stone', 'Bob Marley']));
     expect(await names('zzqx')).toEqual([]);
+  });
+});
+
+describe("a plan's user and the contact that is that user", () => {
+  const seed = (userId?: string, hour = 10) => ({
+    intent: 'Block an hour for focus and email me a confirmation',
+    ...(userId && { user_id: userId }),
+    actions: [
+      { type: 'book_meeting', title: 'Focus', time: futureSlot(30, hour) },
+      { type: 'send_email', use_result_from: 0, template: 'meeting_confirmation' },
+    ],
+  });
+  const run = async (body: unknown) => {
+    const res = await h.api('POST', '/v1/plans', body);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return (await h.client.workflow.getHandle(res.body.workflow_id).result()) as PlanState;
+  };
+
+  it('sends an email with nobody named to the user’s contact, and says so', async () => {
+    const made = await h.api('POST', '/v1/contacts', {
+      name: 'Grace Hopper',
+      emails: ['grace@example.com', 'g@example.org'],
+      user_id: 'grace',
+    });
+    expect(made.body).toMatchObject({ user_id: 'grace' });
+    const twice = await h.api('POST', '/v1/contacts', { name: 'Other Grace', user_id: 'grace' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.details).toEqual([expect.objectContaining({ path: 'user_id' })]);
+
+    const state = await run(seed('grace'));
+    expect(state.status).toBe('completed');
+    expect(state.steps[1].output).toMatchObject({
+      to: ['grace@example.com'],
+      sent_to_user: 'grace',
+    });
+  });
+
+  it('fails the email, saying how to fix it, when the user has no contact', async () => {
+    const state = await run(seed('nobody-yet', 12));
+    expect(state.status).toBe('failed');
+    expect(state.error).toMatchObject({
+      step: 1,
+      type: 'InvalidStepError',
+      message: expect.stringContaining('POST /v1/contacts'),
+    });
+  });
+
+  it('refuses the plan at validation when it names no user', async () => {
+    const res = await h.api('POST', '/v1/plans', seed());
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([
+      expect.objectContaining({
+        path: 'actions[1].to',
+        message: expect.stringContaining('user_id'),
+      }),
+    ]);
   });
 });

@@ -64,7 +64,7 @@ describe('steps with their parameters beside type', () => {
     ).toBe(true);
   });
 
-  it('refuse an email chained to a meeting with nobody in it, saying why', () => {
+  it('refuse an email chained to a meeting with nobody in it and no user to go to, saying why', () => {
     const result = validatePlan(
       plan(
         { type: 'book_meeting', title: 'Focus', time: '2026-01-13T09:00:00' },
@@ -77,8 +77,16 @@ describe('steps with their parameters beside type', () => {
       {
         path: 'actions[1].to',
         message:
-          'step 1 (send_email): step 0 books a meeting with no attendees, so the email has nobody to go to; give to',
+          "step 1 (send_email): step 0 books a meeting with no attendees, so the email has nobody to go to; give to, or the plan's user_id (it then goes to that user's contact)",
       },
     ]);
+  });
+
+  it('accept it when the plan names its user, whose contact the email goes to', () => {
+    const steps = [
+      { type: 'book_meeting', title: 'Focus', time: '2026-01-13T09:00:00' },
+      { type: 'send_email', use_result_from: 0, template: 'meeting_confirmation' },
+    ];
+    expect(validatePlan({ ...plan(...steps), user_id: 'alice' }).ok).toBe(true);
   });
 });
