@@ -14,11 +14,16 @@ import { AuditWriteRefusedError } from './errors';
 export function createAuditActivities(deps: Pick<ActivityDeps, 'db'>) {
   return {
     /**
-     * Writes the plan's snapshot and one event. A write Postgres refuses for
+     * Writes the plan's snapshot and its events (one, or those held back and one). A write Postgres refuses for
      * what it contains fails at once as AuditWriteRefusedError; anything else
      * (an outage) is retried by the policy.
      */
-    async record_plan_state(input: { state: PlanState; event: PlanEvent }): Promise<void> {
+    async record_plan_state(input: {
+      state: PlanState;
+      event: PlanEvent;
+      /** Transitions the workflow held back to write with this one, oldest first. */
+      earlier?: PlanEvent[];
+    }): Promise<void> {
       const { state, event } = input;
       await refusalsNamed(event.kind, () =>
         recordPlanTransition(
@@ -35,7 +40,7 @@ export function createAuditActivities(deps: Pick<ActivityDeps, 'db'>) {
             approvals: state.approvals,
             compensation: state.compensation,
           },
-          event,
+          [...(input.earlier ?? []), event],
         ),
       );
     },

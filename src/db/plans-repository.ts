@@ -108,8 +108,8 @@ export interface PlanEnding {
 }
 
 /**
- * Writes a plan's snapshot and its event in one transaction; false when the
- * plan has no row. The event is keyed by kind and step, so a retried write
+ * Writes a plan's snapshot and its events in one transaction; false when the
+ * plan has no row. Each event is keyed by kind and step, so a retried write
  * records it once. Every string is made storable first (see postgresSafe).
  */
 export async function recordPlanTransition(
@@ -117,7 +117,7 @@ export async function recordPlanTransition(
   tenantId: string,
   planId: string,
   snapshot: PlanSnapshot,
-  event: PlanEvent,
+  events: PlanEvent[],
 ): Promise<boolean> {
   const safe = postgresSafe(snapshot);
   return db.transaction().execute(async (trx) => {
@@ -138,7 +138,7 @@ export async function recordPlanTransition(
       .where('id', '=', planId)
       .executeTakeFirst();
     if (updated.numUpdatedRows === 0n) return false;
-    await insertEventOnce(trx, tenantId, planId, event);
+    for (const event of events) await insertEventOnce(trx, tenantId, planId, event);
     return true;
   });
 }

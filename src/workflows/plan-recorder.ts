@@ -8,6 +8,7 @@ import {
   TemporalFailure,
 } from '@temporalio/workflow';
 import type { AuditActivities } from '../activities/audit-activities';
+import type { PlanEvent } from '../db/plans-repository';
 import { postgresSafe } from '../plan/postgres-safe';
 import type { Plan } from '../plan/validate-plan';
 import { AUDIT_OPTIONS } from './activity-options';
@@ -18,6 +19,9 @@ const audit = proxyLocalActivities<AuditActivities>(AUDIT_OPTIONS);
 
 /** Plans started before the audit write was bounded retried it forever; this marks the ones that end instead. */
 export const AUDIT_FAILURE_PATCH = 'audit-write-failure-ends-plan';
+
+/** Plans that hold a step's end back to write it with the next transition: half the audit writes. */
+export const BATCHED_AUDIT_PATCH = 'audit-writes-batched';
 
 /** Thrown by a recorder when the audit trail could not be written: the plan must stop. */
 export class AuditFailed extends Error {
@@ -38,25 +42,37 @@ export function createPlanRecorder(state: PlanState, actions: Plan['actions'], a
   const of = attempt ? { attempt } : {};
   let recorded: PlanState = postgresSafe(state);
   let failure: PlanError | null = null;
+  /** Transitions held back by `defer`, written with the next `record`. */
+  let held: PlanEvent[] = [];
 
   // Audit writes must land even while the plan is being cancelled.
   const record: Recorder = async (kind, step, detail) => {
     if (failure) return;
     const snapshot = postgresSafe(state);
+    const earlier = held;
+    held = [];
     try {
       await CancellationScope.nonCancellable(() =>
-        audit.record_plan_state({ state: snapshot, event: { kind, step, detail, ...of } }),
+        audit.record_plan_state({
+          state: snapshot,
+          event: { kind, step, detail, ...of },
+          ...(earlier.length > 0 && { earlier }),
+        }),
       );
     } catch (err) {
       if (!(err instanceof TemporalFailure) || !patched(AUDIT_FAILURE_PATCH)) throw err;
       const cause = describeAuditFailure(err);
+      // The write was refused as a whole: name the first transition it held.
+      const first = earlier[0] ?? { kind, step };
+      const at = (e: { step: number | null }) => (e.step === null ? '' : ` of step ${e.step}`);
+      const also = earlier.length > 0 ? ` (and ${kind}${at({ step })})` : '';
       failure = {
         type: 'AuditWriteFailed',
         message:
-          `the audit trail could not record ${kind}${step === null ? '' : ` of step ${step}`}, ` +
+          `the audit trail could not record ${first.kind}${at(first)}${also}, ` +
           `so the plan was stopped: ${cause.type}: ${cause.message}`,
-        step,
-        step_type: step === null ? null : (actions[step]?.type ?? null),
+        step: first.step,
+        step_type: first.step === null ? null : (actions[first.step]?.type ?? null),
       };
       throw new AuditFailed(failure);
     }
@@ -65,6 +81,16 @@ export function createPlanRecorder(state: PlanState, actions: Plan['actions'], a
 
   return {
     record,
+    /**
+     * Records a transition with the next one, in the same write: for those the plan
+     * goes on from at once (a step's end, the next step's start). Every wait and the
+     * plan's end begin with `record`, so nothing held back waits with the plan.
+     */
+    defer: (async (kind, step, detail) => {
+      if (failure) return;
+      if (!patched(BATCHED_AUDIT_PATCH)) return record(kind, step, detail);
+      held.push({ kind, step, ...(detail !== undefined && { detail }), ...of });
+    }) as Recorder,
     /** Like record, but an audit failure only stops later writes: used where the work must go on (undo). */
     recordOrGoOn: (async (kind, step, detail) => {
       await record(kind, step, detail).catch((err: unknown) => {

@@ -66,7 +66,7 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
     ...(plan.user_id !== undefined && { user_id: plan.user_id }),
   });
   const recorder = createPlanRecorder(state, plan.actions, resume?.attempt);
-  const { record } = recorder;
+  const { record, defer } = recorder;
 
   setHandler(getPlanState, () => recorder.recorded());
   const approvals = createApprovalGate(state, input.approval_timeout_ms, record);
@@ -79,7 +79,7 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
     Object.assign(state.steps[index], { status: 'failed', error, completed_at: nowIso() });
     state.error ??= { ...error, step: index, step_type: plan.actions[index].type };
     if (plan.on_failure !== 'continue') stoppedBy ??= index;
-    await record('step_failed', index, { ...error });
+    await defer('step_failed', index, { ...error });
   };
   try {
     if (input.approval_reason) {
@@ -88,7 +88,7 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
     } else {
       state.status = 'running';
       state.started_at = nowIso();
-      await record(
+      await defer(
         'plan_started',
         null,
         resume && { attempt: resume.attempt, from_step: resume.from_step },
@@ -115,7 +115,7 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
           skip_reason: reason,
           completed_at: nowIso(),
         });
-        await record('step_skipped', index, { reason });
+        await defer('step_skipped', index, { reason });
         continue;
       }
       if (step.approval === 'required') {
@@ -145,7 +145,12 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
 
       state.current_step = index;
       Object.assign(stepState, { status: 'running', started_at: nowIso() });
-      await record('step_started', index);
+      await record('step_started', index).catch((err: unknown) => {
+        // Not started after all: it ends skipped with the rest.
+        if (err instanceof AuditFailed)
+          Object.assign(stepState, { status: 'pending', started_at: null });
+        throw err;
+      });
       // The step in flight finishes even if the plan is cancelled meanwhile, so its outcome is known.
       let outcome = await CancellationScope.nonCancellable(() =>
         runStep(input, ctx(index), step, state).then(
@@ -163,7 +168,7 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
           output: outcome.output,
           completed_at: nowIso(),
         });
-        await record('step_succeeded', index);
+        await defer('step_succeeded', index);
       } else {
         await stepFailed(index, outcome.error);
       }

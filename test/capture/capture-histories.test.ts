@@ -358,3 +358,17 @@ describe('capture the shapes of steps held until a time', () => {
     await save('plan-cancelled-while-not-before', cancelled.handle);
   });
 });
+
+describe('capture the shapes of the speed work', () => {
+  it('a plan whose step ends were written with the next transition', async () => {
+    const { handle } = await submit({
+      actions: [
+        book(60, 10, 'Batched'),
+        { type: 'send_email', use_result_from: 0, params: { template: 'meeting_invite' } },
+        { ...sms, condition: 'if_previous_failed' },
+        sms,
+      ],
+    });
+    await save('plan-audit-writes-batched', handle);
+  });
+});
