@@ -1,8 +1,9 @@
 /**
  * How many intents the rules planner gets exactly right, on the main corpus
  * (the phrasings its rules were written against, plus their known gaps) and on
- * the held-out corpus (phrasings written before the rules last changed and
- * never tuned on). Prints both figures and every miss; not a pass/fail test.
+ * the held-out corpora (phrasings written before the rules they score were
+ * changed, never tuned on; the second batch was written after the first was
+ * scored). Prints both figures and every miss; not a pass/fail test.
  *
  *   npx tsx bench/planner-accuracy.ts [--quiet]
  */
@@ -10,6 +11,7 @@ import { planWithRules } from '../src/planner/rules-planner';
 import { mismatches, type Outcome } from '../test/planner/check-case';
 import { CORPUS, KNOWN_GAPS, NOW, TIMEZONE, type CorpusCase } from '../test/planner/corpus';
 import { HELD_OUT } from '../test/planner/held-out-corpus';
+import { HELD_OUT_2 } from '../test/planner/held-out-corpus-2';
 
 function run(c: CorpusCase): Outcome {
   try {
@@ -37,12 +39,15 @@ const line = (name: string, s: ReturnType<typeof score>) =>
 
 const main = score([...CORPUS, ...KNOWN_GAPS]);
 const heldOut = score(HELD_OUT);
+const heldOut2 = score(HELD_OUT_2);
 console.log(line('main corpus (with known gaps)', main));
 console.log(line('held-out corpus', heldOut));
+console.log(line('second held-out batch', heldOut2));
 if (!quiet) {
   for (const [name, s] of [
     ['main', main],
     ['held-out', heldOut],
+    ['second held-out', heldOut2],
   ] as const) {
     if (s.misses.length > 0) console.log(`\n${name} misses:\n  ${s.misses.join('\n  ')}`);
   }
