@@ -125,7 +125,9 @@ export function planWithRules(intent: string, options: PlanOptions): PlannerResu
   shareDays(grouped.flat(), { ref, guess });
   shareContent(grouped);
   const actions = linkSteps(grouped, guess);
-  const check = validatePlan({ intent: text.slice(0, 2000), timezone: options.timezone, actions });
+  // No timezone: makeReference has already refused an unknown zone, and checking it again
+  // (a new Intl.DateTimeFormat) was the largest single cost of planning a short sentence.
+  const check = validatePlan({ intent: text.slice(0, 2000), actions });
   if (!check.ok) {
     // What the sentence asks for breaks a bound (a 300-character subject): say which, never a 500.
     const errors = check.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
