@@ -157,8 +157,25 @@ const shapes: Record<string, string> = {
   '20 availability checks': clauseOf('am I free between 1pm and 5pm on Wednesday'),
   'a clause of 200 words': `email bob@x.com saying ${fill('lorem ', words - 3)}`,
   'condition words repeated': fill('if it fails otherwise ', words),
+  'a title that never stops': `book a call with bob@x.com tomorrow at 3pm titled ${'q'.repeat(1900)}`,
+  'an unclosed quote': `book a call with bob@x.com tomorrow at 3pm titled "${fill('word ', 190, 1900)}`,
+  '"about" repeated': `email bob@x.com ${fill('about ', 190)}`,
+  'amounts repeated': fill('1h30 and a half '),
+  'at-signs repeated': fill('a@b@c. '),
+  'dotted words repeated': fill('a.b.c.d.e.f.g.h.i.j '),
+  'digits and colons': fill('12:30:45 '),
 };
 const generated = fc.sample(anySentence, { numRuns: GENERATED, seed: 20261203 });
+// Sentences of the longest allowed length from the characters the rules' patterns look at.
+const characterSoup = fc.sample(
+  fc
+    .array(fc.constantFrom(...'a1 @.:,+-"\'/hm'.split('')), {
+      minLength: characters - 50,
+      maxLength: characters,
+    })
+    .map((c) => c.join('')),
+  { numRuns: Math.ceil(GENERATED / 10), seed: 20261205 },
+);
 const longGenerated = fc.sample(
   fc
     .array(
@@ -218,7 +235,7 @@ const hostile = Object.entries(shapes)
     ...hostileCost(intent),
   }))
   .sort((a, b) => b.median_cpu_ms - a.median_cpu_ms);
-const fromGenerator = [...generated, ...longGenerated]
+const fromGenerator = [...generated, ...longGenerated, ...characterSoup]
   .map((intent) => ({ intent, ...hostileCost(intent) }))
   .sort((a, b) => b.median_cpu_ms - a.median_cpu_ms);
 const worstHostile = hostile[0]!;
