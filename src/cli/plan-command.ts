@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config';
 import { isTimeZone } from '../plan/plan-schema';
+import { toInstant } from '../time/zoned-time';
 import { chooseKey, readCredentials } from './credentials';
 import { CannotPlanError, type Planner, type PlannerResult } from '../planner/planner';
 
@@ -51,15 +52,21 @@ export async function planCommand(
     io.err(PLAN_USAGE);
     return EXIT.usage;
   }
-  const now = opts.now ? new Date(opts.now) : new Date();
-  if (Number.isNaN(now.getTime())) {
-    io.err(`--now "${opts.now}" is not an ISO-8601 date-time`);
-    return EXIT.usage;
-  }
   const timezone = opts.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!isTimeZone(timezone)) {
     io.err(`--tz "${timezone}" is not an IANA time zone`);
     return EXIT.usage;
+  }
+  // A --now without an offset is the --tz wall clock, as every time in a plan is, not the
+  // clock of the machine the CLI runs on.
+  let now = new Date();
+  if (opts.now) {
+    try {
+      now = toInstant(opts.now, timezone);
+    } catch {
+      io.err(`--now "${opts.now}" is not an ISO-8601 date-time`);
+      return EXIT.usage;
+    }
   }
 
   if (opts['dry-run']) {

@@ -1,7 +1,7 @@
 import { validatePlan } from '../plan/validate-plan';
 import { CannotPlanError, type PlanOptions, type Planner, type PlannerResult } from './planner';
 import { availabilityRule } from './rules/availability-rule';
-import { bookRule } from './rules/book-rule';
+import { bookRule, shareDays } from './rules/book-rule';
 import { campaignRule, automationRule } from './rules/campaign-rules';
 import { cancelRule, updateRule } from './rules/change-rules';
 import { ClauseText } from './rules/clause-text';
@@ -18,6 +18,7 @@ import { linkSteps } from './rules/link-steps';
 import { callRule, emailRule, smsRule } from './rules/message-rules';
 import { RECURRING, outsideAllowlist } from './rules/outside-allowlist';
 import { reminderRule } from './rules/reminder-rule';
+import { shareContent } from './rules/share-content';
 import { splitClauses } from './rules/split-clauses';
 import { makeReference } from './rules/reference';
 
@@ -121,8 +122,12 @@ export function planWithRules(intent: string, options: PlanOptions): PlannerResu
     throw new CannotPlanError('not_understood', `no allowed action recognised in "${text}"`);
   }
 
+  shareDays(grouped.flat(), { ref, guess });
+  shareContent(grouped);
   const actions = linkSteps(grouped, guess);
-  const check = validatePlan({ intent: text.slice(0, 2000), timezone: options.timezone, actions });
+  // No timezone: makeReference has already refused an unknown zone, and checking it again
+  // (a new Intl.DateTimeFormat) was the largest single cost of planning a short sentence.
+  const check = validatePlan({ intent: text.slice(0, 2000), actions });
   if (!check.ok) {
     // What the sentence asks for breaks a bound (a 300-character subject): say which, never a 500.
     const errors = check.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
@@ -174,7 +179,7 @@ function normalize(intent: string): string {
       )
       // chrono reads "from 2 to 5pm" as a range but not "between 2 and 5pm".
       .replace(
-        /\bbetween\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\s+and\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)(?!\S)/gi,
+        /\bbetween\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\s+and\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)(?![\w:])/gi,
         'between $1 to $2',
       )
       .trim()

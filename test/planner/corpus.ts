@@ -873,10 +873,123 @@ export const CORPUS: CorpusCase[] = [
     expect: [{ type: 'trigger_automation', params: { automation: 'lead-scoring' } }],
   },
 
+  // A meeting with nobody named is a block in the user's own calendar.
+  {
+    intent: 'schedule a meeting tomorrow at 3pm',
+    expect: [
+      { type: 'book_meeting', params: { time: '2026-11-24T15:00:00' }, absent: ['attendees'] },
+    ],
+  },
+  {
+    intent: 'block out a focus session on Thursday at 9am for 2 hours',
+    expect: [
+      {
+        type: 'book_meeting',
+        params: { time: '2026-11-26T09:00:00', duration_minutes: 120 },
+        absent: ['attendees'],
+      },
+    ],
+  },
+  {
+    intent: 'book a meeting on friday at 10am and remind me an hour before',
+    expect: [
+      { type: 'book_meeting', absent: ['attendees'] },
+      { type: 'schedule_reminder', params: { offset: '-1h' }, use_result_from: 0 },
+    ],
+  },
+  {
+    // The invite would go to nobody: asked, not planned.
+    intent: 'book a meeting on friday at 10am and send the invite',
+    expect: { error: 'missing_information' },
+  },
+  {
+    intent: 'book lunch with the team on friday at noon',
+    expect: { error: 'missing_information' },
+  },
+
+  // A slot found for someone, then booked.
+  {
+    intent: 'search for a free 20 minute slot with pam@x.com tomorrow, then book it',
+    expect: [
+      { type: 'check_availability', params: { from: '2026-11-24', duration_minutes: 20 } },
+      {
+        type: 'book_meeting',
+        params: { attendees: ['pam@x.com'], duration_minutes: 20 },
+        absent: ['time'],
+        use_result_from: 0,
+      },
+    ],
+  },
+  {
+    intent: 'do I have a free half hour on friday morning?',
+    expect: [
+      {
+        type: 'check_availability',
+        params: { from: '2026-11-27T08:00:00', to: '2026-11-27T12:00:00', duration_minutes: 30 },
+      },
+    ],
+  },
+  {
+    intent: 'am I free tomorrow between 15:00 and 16:30?',
+    expect: [
+      {
+        type: 'check_availability',
+        params: { from: '2026-11-24T15:00:00', to: '2026-11-24T16:30:00' },
+      },
+    ],
+  },
+
+  // Several bookings sharing one day.
+  {
+    intent: 'On Thursday set up a demo with ro@x.com at 11am and a call with su@x.com at 3pm',
+    expect: [
+      { type: 'book_meeting', params: { time: '2026-11-26T11:00:00' } },
+      { type: 'book_meeting', params: { time: '2026-11-26T15:00:00' } },
+    ],
+  },
+  {
+    intent: 'book a call with ro@x.com at 9am and a lunch with su@x.com at 1pm, both on friday',
+    expect: [
+      { type: 'book_meeting', params: { time: '2026-11-27T09:00:00' } },
+      { type: 'book_meeting', params: { time: '2026-11-27T13:00:00' } },
+    ],
+  },
+
+  // One message for two channels, and failure handlers that say nothing.
+  {
+    intent: 'email lo@x.com and text +14155550130 that the meeting room changed',
+    expect: [
+      { type: 'send_email', params: { to: ['lo@x.com'], body: 'The meeting room changed' } },
+      { type: 'send_sms', params: { to: ['+14155550130'], message: 'The meeting room changed' } },
+    ],
+  },
+  {
+    intent: 'book a call with ki@x.com tomorrow at 10am, otherwise text +14155550131',
+    expect: [
+      { type: 'book_meeting' },
+      {
+        type: 'send_sms',
+        params: { to: ['+14155550131'], message: 'Could not book "Call with ki@x.com"' },
+        condition: 'if_previous_failed',
+      },
+    ],
+  },
+  {
+    intent: 'cancel my call with ki@x.com on friday, and if that fails email ki@x.com',
+    expect: [
+      { type: 'cancel_meeting' },
+      {
+        type: 'send_email',
+        params: { to: ['ki@x.com'], subject: 'Could not cancel the meeting' },
+        condition: 'if_previous_failed',
+      },
+    ],
+  },
+  { intent: 'email ki@x.com and text +14155550131', expect: { error: 'missing_information' } },
+
   // Requests the planner must refuse.
   { intent: 'book a call with bob@x.com', expect: { error: 'missing_information' } },
   { intent: 'book a call with bob@x.com tomorrow', expect: { error: 'missing_information' } },
-  { intent: 'schedule a meeting tomorrow at 3pm', expect: { error: 'missing_information' } },
   { intent: 'remind me 1 hour before', expect: { error: 'missing_information' } },
   { intent: 'cancel my meeting', expect: { error: 'missing_information' } },
   { intent: 'push my call with bob@x.com back an hour', expect: { error: 'missing_information' } },

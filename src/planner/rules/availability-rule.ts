@@ -1,5 +1,7 @@
 import type { ClauseText } from './clause-text';
 import type { Draft, RuleContext } from './draft';
+import { takeEmails } from './contacts';
+import { takeMeetingNoun } from './meeting-parts';
 import { takeDuration } from './quantities';
 import { fromLocal, localIso } from './reference';
 import { PART_OF_DAY_HOURS, takeWhen } from './when';
@@ -12,7 +14,15 @@ const pad = (n: number) => String(n).padStart(2, '0');
  * duration_minutes? }: a day, a part of a day, an hour, or a range of days.
  */
 export function availabilityRule(clause: ClauseText, ctx: RuleContext): Draft[] {
-  const minutes = takeDuration(clause);
+  // "a free hour", "an open half hour": a length with a word in the way.
+  const spare = clause.take(
+    /\b(?:an?|one)\s+(?:free|open|spare|clear|whole|full)\s+(?<u>hour|half[- ]hour)\b/i,
+  )?.groups?.u;
+  const minutes = spare ? (/half/i.test(spare) ? 30 : 60) : takeDuration(clause);
+  // "a free slot with ed@x.com for a call": who and what the slot is for, if a booking follows.
+  const people = takeEmails(clause);
+  if (people.length > 0) clause.take(/\b(?:with|for)\s*(?=\s{2}|$)/i);
+  const noun = takeMeetingNoun(clause);
   const when = takeWhen(clause, ctx.ref);
   clause.takeAll(
     /\b(?:free|slots?|times?|availability|available|open|gaps?|calendar|window|spots?|meeting|call|when|am|is|check|find|look|space|room|anything|something)\b/i,
@@ -39,5 +49,8 @@ export function availabilityRule(clause: ClauseText, ctx: RuleContext): Draft[] 
     params.from = when.date;
     if (when.endDate) params.to = when.endDate;
   }
-  return [{ type: 'check_availability', params }];
+  const draft: Draft = { type: 'check_availability', params };
+  if (people.length > 0) draft.with = people;
+  if (noun) draft.noun = noun;
+  return [draft];
 }

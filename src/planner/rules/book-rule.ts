@@ -18,6 +18,14 @@ import { PART_OF_DAY_HOURS, takeWhen, type When } from './when';
 
 export const DEFAULT_MEETING_MINUTES = 30;
 
+/** "book it", "schedule that", "book the slot": a booking of the slot an earlier check finds. */
+const BOOK_IT =
+  /^\s*(?:it|that|this|one|the (?:first )?(?:slot|time|one))\b(?:\s+(?:in|for me|then))?/i;
+
+/** "with john", "with the team": someone named without an address the plan could invite. */
+const UNRESOLVED_PERSON =
+  /\bwith\s+(?<who>(?!me\b|my calendar\b)(?:(?:the|my|our)\s+)?[a-z][\w'-]*)/i;
+
 /**
  * "book a 45-minute demo with a@x.com on Jan 13 at 3pm titled Kickoff" →
  * book_meeting. With no hour it books the first free slot found by an
@@ -35,28 +43,35 @@ export function bookRule(clause: ClauseText, ctx: RuleContext, noun?: string): D
   const title = takeTitle(clause);
   const explicitMinutes = takeDuration(clause);
   const kind = takeMeetingNoun(clause) ?? noun ?? null;
-  if (kind === null && attendees.length === 0) return null;
+  const bookIt = kind === null && attendees.length === 0 && clause.take(BOOK_IT) !== null;
+  const slot = ctx.earlier.findLast((d) => d.type === 'check_availability');
+  if (kind === null && attendees.length === 0 && !(bookIt && slot)) return null;
   const firstFree = takeFirstFree(clause);
   const topic = takeTopic(clause);
   const location = takeLocation(clause);
   const when = takeWhen(clause, ctx.ref);
   clause.take(/\b(?:to|in|on|into)\s+(?:my|the|our)\s+calendar\b|\bwith me\b/i);
 
-  if (attendees.length === 0) {
+  // "find a free slot with ed@x.com … and book it": the people the slot was found for.
+  if (attendees.length === 0 && slot?.with) attendees.push(...slot.with);
+  const named = attendees.length === 0 ? clause.take(UNRESOLVED_PERSON)?.groups?.who : undefined;
+  if (named) {
     throw new CannotPlanError(
       'missing_information',
-      'who should be invited? No email address was given',
+      `who is "${named}"? Give an email address to invite them`,
     );
   }
   // "between 2 and 5pm" is a window to find a slot in, not a three-hour meeting.
   const slotWindow =
     when?.time !== undefined && when.end !== undefined && /\bbetween\b/i.test(clause.original);
   const duration = meetingMinutes(explicitMinutes, slotWindow ? null : when, ctx);
+  const what = kind ?? (bookIt ? (slot?.noun ?? null) : null);
   const params: Record<string, unknown> = {
-    title: title ?? (topic ? `${nounTitle(kind)} about ${topic}` : defaultTitle(kind, attendees)),
+    title: title ?? (topic ? `${nounTitle(what)} about ${topic}` : defaultTitle(what, attendees)),
     duration_minutes: duration,
-    attendees,
   };
+  // No attendees is a block in the user's own calendar ("lunch tomorrow at 12:30").
+  if (attendees.length > 0) params.attendees = attendees;
   if (!title && !topic) ctx.guess(`no title given; used "${String(params.title)}"`);
   if (location) params.location = location;
   when?.guesses.forEach((g) => ctx.guess(g));
@@ -65,9 +80,18 @@ export function bookRule(clause: ClauseText, ctx: RuleContext, noun?: string): D
     return [windowSlot(when, duration), { type: 'book_meeting', params, chain: 'availability' }];
   }
   if (when?.time && !firstFree) {
-    if (!when.dayGiven) ctx.guess(`no day given; assumed ${when.date}`);
-    if (when.time < localIso(ctx.ref.now)) ctx.guess(`${when.time} is in the past`);
-    return [{ type: 'book_meeting', params: { ...params, time: when.time } }];
+    if (when.dayGiven) {
+      if (when.time < localIso(ctx.ref.now)) ctx.guess(`${when.time} is in the past`);
+      return [{ type: 'book_meeting', params: { ...params, time: when.time }, day: when.date }];
+    }
+    // "on Friday book a call at 10am and a lunch at 12:30": the lunch is on Friday too.
+    const day = ctx.earlier.findLast((d) => d.type === 'book_meeting' && d.day)?.day;
+    if (day) {
+      const time = `${day}${when.time.slice(10)}`;
+      return [{ type: 'book_meeting', params: { ...params, time }, day }];
+    }
+    // A later booking may still name the day ("…, both on Dec 3"): shareDays decides.
+    return [{ type: 'book_meeting', params: { ...params, time: when.time }, hourOnly: true }];
   }
   if (firstFree || when?.partOfDay) {
     return [
@@ -124,4 +148,25 @@ function firstFreeSlot(when: When | null, duration: number, ctx: RuleContext): D
     params.to = when.endDate;
   }
   return { type: 'check_availability', params };
+}
+
+/**
+ * Gives a booking that named only an hour the day of the nearest later
+ * booking that named one ("a sync at 10am and an interview at 2pm, both on
+ * Dec 3"); with none, the day chrono assumed stands, as a guess.
+ */
+export function shareDays(drafts: Draft[], ctx: Pick<RuleContext, 'ref' | 'guess'>): void {
+  drafts.forEach((draft, i) => {
+    if (!draft.hourOnly) return;
+    const time = String(draft.params.time);
+    const day = drafts.slice(i + 1).find((d) => d.type === 'book_meeting' && d.day)?.day;
+    if (day) {
+      draft.params.time = `${day}${time.slice(10)}`;
+      draft.day = day;
+    } else {
+      ctx.guess(`no day given; assumed ${time.slice(0, 10)}`);
+      if (time < localIso(ctx.ref.now)) ctx.guess(`${time} is in the past`);
+    }
+    delete draft.hourOnly;
+  });
 }

@@ -20,38 +20,42 @@ const FILLER = new Set(
  */
 export class ClauseText {
   readonly original: string;
-  private chars: string[];
+  // One string, not an array of characters: the rules read `rest` far more often than they
+  // consume, and joining an array on every read made long sentences cost tens of milliseconds.
+  private text: string;
 
   constructor(
     original: string,
     private readonly parent?: { clause: ClauseText; offset: number },
   ) {
     this.original = original;
-    this.chars = original.split('');
+    this.text = original;
   }
 
   /**
    * A view of `rest` from `start` to `end`: what it consumes is consumed here
    * too, so a part of a clause ("... to 4pm") can be read on its own.
    */
-  region(start: number, end = this.chars.length): ClauseText {
-    return new ClauseText(this.rest.slice(start, end), { clause: this, offset: start });
+  region(start: number, end = this.text.length): ClauseText {
+    return new ClauseText(this.text.slice(start, end), { clause: this, offset: start });
   }
 
   /** The clause with consumed parts blanked out. */
   get rest(): string {
-    return this.chars.join('');
+    return this.text;
   }
 
   /** Marks `length` characters at `index` as understood. */
   blank(index: number, length: number): void {
-    for (let i = index; i < index + length && i < this.chars.length; i++) this.chars[i] = ' ';
+    const end = Math.min(index + length, this.text.length);
+    if (end <= index) return;
+    this.text = this.text.slice(0, index) + ' '.repeat(end - index) + this.text.slice(end);
     this.parent?.clause.blank(this.parent.offset + index, length);
   }
 
   /** Finds `re` in the unconsumed text and consumes the match. Returns the match or null. */
   take(re: RegExp): RegExpExecArray | null {
-    const m = new RegExp(re.source, re.flags.replace('g', '')).exec(this.rest);
+    const m = single(re).exec(this.text);
     if (m) this.blank(m.index, m[0].length);
     return m;
   }
@@ -65,7 +69,7 @@ export class ClauseText {
 
   /** True when `re` matches the unconsumed text (nothing is consumed). */
   has(re: RegExp): boolean {
-    return new RegExp(re.source, re.flags.replace('g', '')).test(this.rest);
+    return single(re).test(this.text);
   }
 
   /** Meaningful words no rule consumed: what the planner ignored. */
@@ -77,6 +81,22 @@ export class ClauseText {
   contentWordCount(): number {
     return contentWords(this.original).length;
   }
+}
+
+const SINGLE = new WeakMap<RegExp, RegExp>();
+
+/**
+ * `re` without the global flag, so `exec` always searches from the start;
+ * made once per pattern, since building a RegExp costs more than running one.
+ */
+function single(re: RegExp): RegExp {
+  if (!re.global && !re.sticky) return re;
+  let found = SINGLE.get(re);
+  if (!found) {
+    found = new RegExp(re.source, re.flags.replace(/[gy]/g, ''));
+    SINGLE.set(re, found);
+  }
+  return found;
 }
 
 /** Words that are neither filler nor punctuation. */

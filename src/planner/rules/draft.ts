@@ -14,6 +14,19 @@ export interface Draft {
   /** An email about a meeting with no template of its own: linkSteps picks one from the meeting step. */
   meetingEmail?: boolean;
   condition?: ConditionKind;
+  /** A check_availability for a meeting with these people ("a free slot with ed@x.com"). */
+  with?: string[];
+  /** The kind of meeting a check_availability looks for ("a slot for a call"). */
+  noun?: string;
+  /** The day a booking's clause named itself; a later booking given only an hour shares it. */
+  day?: string;
+  /** The booking's hour was given without a day: an earlier or later booking's day may apply. */
+  hourOnly?: boolean;
+  /**
+   * A message with no content of its own: the next clause's message fills it ("email a@x.com
+   * and text +1…: …"), or a failure handler's default; else the plan is refused with this.
+   */
+  missingContent?: string;
   /** The condition names the meeting ("if the booking fails"), not just the step before. */
   conditionOnMeeting?: boolean;
 }

@@ -110,10 +110,16 @@ export function takeCondition(clause: ClauseText): Condition | undefined {
   return undefined;
 }
 
+const LEADING_CONDITION = new RegExp(`^\\s*(?:${FAILURE.source}|${SUCCESS.source})`, 'i');
+const ONLY_CONDITION = new RegExp(
+  `^\\s*(?:${FAILURE.source}|${SUCCESS.source})\\s*[,.;:]?\\s*$`,
+  'i',
+);
+
 /** Strips politeness fillers and a leading condition, then names the verb the text starts with. */
 export function leadKind(text: string): ClauseKind | null {
   let rest = text.replace(FILLER_LEAD, '');
-  const cond = new RegExp(`^\\s*(?:${FAILURE.source}|${SUCCESS.source})`, 'i').exec(rest);
+  const cond = LEADING_CONDITION.exec(rest);
   if (cond) rest = rest.slice(cond[0].length).replace(FILLER_LEAD, '');
   rest = rest.trimStart();
   for (const [re, kind] of LEADS) if (re.test(rest)) return kind;
@@ -122,9 +128,7 @@ export function leadKind(text: string): ClauseKind | null {
 
 /** True when the text is nothing but a condition phrase ("if it fails,"). */
 export function isOnlyCondition(text: string): boolean {
-  const rest = text.replace(FILLER_LEAD, '');
-  const cond = new RegExp(`^\\s*(?:${FAILURE.source}|${SUCCESS.source})\\s*[,.;:]?\\s*$`, 'i');
-  return cond.test(rest);
+  return ONLY_CONDITION.test(text.replace(FILLER_LEAD, ''));
 }
 
 /**
@@ -137,12 +141,12 @@ export function takeLead(clause: ClauseText): ClauseKind | null {
   clause.take(FILLER_LEAD);
   const rest = clause.rest;
   for (const m of rest.matchAll(/(?<=^|\s)\S/g)) {
-    const at = clause.region(m.index);
-    for (const [re, kind] of LEADS) {
-      const anchored = new RegExp(`^\\s*(?:${re.source.replace(/^\^/, '')})`, re.flags);
-      if (!anchored.test(at.rest)) continue;
+    const text = rest.slice(m.index);
+    for (const [anchored, kind] of ANCHORED_LEADS) {
+      if (!anchored.test(text)) continue;
       // Keep a meeting noun ("lunch with ...") for the booking rules; consume only verbs.
-      if (kind === 'book' && NOUN_LEAD.test(at.rest)) return kind;
+      if (kind === 'book' && NOUN_LEAD.test(text)) return kind;
+      const at = clause.region(m.index);
       at.take(anchored);
       at.take(FILLER_LEAD);
       return kind;
@@ -150,3 +154,9 @@ export function takeLead(clause: ClauseText): ClauseKind | null {
   }
   return null;
 }
+
+/** LEADS allowing the blanks consumed text leaves before the verb; built once. */
+const ANCHORED_LEADS: [RegExp, ClauseKind][] = LEADS.map(([re, kind]) => [
+  new RegExp(`^\\s*(?:${re.source.replace(/^\^/, '')})`, re.flags),
+  kind,
+]);

@@ -42,6 +42,12 @@ export function linkSteps(clauses: ClauseDrafts, guess: (message: string) => voi
       if (chainTo !== undefined) step.use_result_from = chainTo;
       else if (draft.requiresChain)
         throw new CannotPlanError('missing_information', draft.requiresChain);
+      if (chainTo !== undefined && nobodyToWrite(step, drafts[chainTo]!)) {
+        throw new CannotPlanError(
+          'missing_information',
+          `who should the ${step.type === 'send_email' ? 'email' : 'email reminder'} go to? The meeting has no attendees`,
+        );
+      }
       if (draft.meetingEmail && chainTo !== undefined && step.params.template === undefined) {
         step.params.template = TEMPLATES[drafts[chainTo]!.type];
       }
@@ -57,6 +63,15 @@ export function linkSteps(clauses: ClauseDrafts, guess: (message: string) => voi
             step.use_result_from = target;
           if (condition === 'if_previous_failed') onFailure(step, drafts, guess);
         }
+      }
+      if (draft.missingContent) {
+        // Only a failure handler comes here (shareContent refused the rest): say what failed.
+        if (!step.condition || target < 0)
+          throw new CannotPlanError('missing_information', draft.missingContent);
+        const note = failureNote(drafts[target]!);
+        if (step.type === 'send_sms') step.params.message = note;
+        else step.params.subject = note;
+        guess(`no content given for the failure message; used "${note}"`);
       }
       drafts.push(draft);
       steps.push(step);
@@ -101,4 +116,46 @@ function onFailure(step: PlannedStep, drafts: Draft[], guess: (message: string) 
 function lastIndex<T>(items: T[], test: (item: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return i;
   return -1;
+}
+
+/** What a failure handler says when the sentence gave it nothing: which step failed. */
+function failureNote(failed: Draft): string {
+  const p = failed.params;
+  const name = (key: string, fallback: string) =>
+    typeof p[key] === 'string' ? `"${String(p[key])}"` : fallback;
+  switch (failed.type) {
+    case 'book_meeting':
+      return `Could not book ${name('title', 'the meeting')}`;
+    case 'update_meeting':
+      return 'Could not move the meeting';
+    case 'cancel_meeting':
+      return 'Could not cancel the meeting';
+    case 'check_availability':
+      return 'No free slot was found';
+    case 'send_email':
+      return 'The email could not be sent';
+    case 'send_sms':
+      return 'The text message could not be sent';
+    case 'initiate_call':
+      return 'The call could not be placed';
+    case 'schedule_reminder':
+      return 'The reminder could not be scheduled';
+    case 'start_campaign':
+      return `Could not start the campaign ${name('campaign', '')}`.trim();
+    default:
+      return `Could not trigger the automation ${name('automation', '')}`.trim();
+  }
+}
+
+/** An email (or email reminder) to a chained booking's attendees, when the booking has none. */
+function nobodyToWrite(step: PlannedStep, chained: Draft): boolean {
+  const byEmail =
+    step.type === 'send_email' ||
+    (step.type === 'schedule_reminder' && step.params.channel === 'email');
+  return (
+    byEmail &&
+    step.params.to === undefined &&
+    chained.type === 'book_meeting' &&
+    chained.params.attendees === undefined
+  );
 }

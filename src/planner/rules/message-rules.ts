@@ -74,10 +74,8 @@ export function emailRule(clause: ClauseText, ctx: RuleContext): Draft[] | null 
     ctx.guess(`no subject given; used "${String(params.subject)}"`);
   } else if (!subject && !body && !reminder) {
     if (!about) {
-      throw new CannotPlanError(
-        'missing_information',
-        `what should the email to ${to.join(', ')} say?`,
-      );
+      const missingContent = `what should the email to ${to.join(', ')} say?`;
+      return [{ type: 'send_email', params, missingContent }];
     }
     params.subject = capitalize(tidy(about[0]).replace(/^(?:the|an?|my|our)\s+/i, ''));
     ctx.guess(`no subject given; used "${String(params.subject)}"`);
@@ -100,10 +98,14 @@ export function smsRule(clause: ClauseText, ctx: RuleContext, given?: string[]):
   const said = clause.take(BODY)?.groups?.take;
   clause.take(/^\s*(?:to\s+)?/i);
   if (said) refuseLater(clause, ctx, 'texts');
+  // "send an sms to +1…": the words naming the message are not the message.
+  clause.take(/^\s*(?:an?\s+)?(?:sms|text(?: message)?|message)?\s*(?:to|at)?\s*$/i);
   const message = phrase(said ?? clause.rest.replace(/^\s*(?:to|at)\b/i, ''));
-  if (!message)
-    throw new CannotPlanError('missing_information', 'what should the text message say?');
   clause.blank(0, clause.rest.length);
+  if (!message) {
+    const missingContent = 'what should the text message say?';
+    return [{ type: 'send_sms', params: { to: phones }, missingContent }];
+  }
   return [{ type: 'send_sms', params: { to: phones, message } }];
 }
 

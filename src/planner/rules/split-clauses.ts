@@ -19,7 +19,13 @@ export function splitClauses(intent: string): string[] {
     const after = intent.slice(m.index + m[0].length);
     if (leadKind(after) === null && !isOnlyCondition(leadingPart(after))) continue;
     // "call +1… and tell them …": what to say on the call, not an email.
-    if (leadKind(intent.slice(last)) === 'call' && /^(?:tell|say)\b/i.test(after)) continue;
+    // "write to ray@x.com … and tell him it is overdue": what the same message says.
+    const current = leadKind(intent.slice(last));
+    if (
+      (current === 'call' || current === 'email' || current === 'sms') &&
+      /^(?:tell|say)\b/i.test(after)
+    )
+      continue;
     pieces.push(intent.slice(last, m.index));
     last = m.index + m[0].length;
   }
@@ -28,8 +34,9 @@ export function splitClauses(intent: string): string[] {
   const clauses: string[] = [];
   let pendingCondition = '';
   const trimmed = pieces.map((p) => p.trim()).filter((p) => p.length > 0);
-  // "Next Thursday at 2pm, book a call…": a verbless opening belongs to the first action.
-  if (trimmed.length > 1 && leadKind(trimmed[0]!) === null && !isOnlyCondition(trimmed[0]!)) {
+  // "Next Thursday at 2pm, book a call…": a verbless opening belongs to the first action
+  // (not "On Friday book a call…", whose verb comes after the day).
+  if (trimmed.length > 1 && !hasVerb(trimmed[0]!) && !isOnlyCondition(trimmed[0]!)) {
     trimmed.splice(0, 2, `${trimmed[1]} ${trimmed[0]!.replace(/[,.;:]+$/, '')}`);
   }
   for (const piece of trimmed) {
@@ -50,4 +57,11 @@ export function splitClauses(intent: string): string[] {
 /** The text up to the next comma or full stop: where a leading condition would end. */
 function leadingPart(text: string): string {
   return /^[^,.;!?]*/.exec(text)?.[0] ?? text;
+}
+
+/** True when a verb the rules know starts any word of the text. */
+function hasVerb(text: string): boolean {
+  for (const m of text.matchAll(/(?<=^|\s)\S/g))
+    if (leadKind(text.slice(m.index)) !== null) return true;
+  return false;
 }

@@ -1,0 +1,88 @@
+import fc from 'fast-check';
+
+/** Words of the planner's own vocabulary, mixed at random into sentences that stress its rules. */
+export const WORDS = [
+  'book',
+  'a',
+  'call',
+  'with',
+  'bob@x.com',
+  'tomorrow',
+  'at',
+  '3pm',
+  'and',
+  'email',
+  'him',
+  'the',
+  'link',
+  'remind',
+  'me',
+  'an',
+  'hour',
+  'before',
+  'text',
+  '+14155550123',
+  'that',
+  'start',
+  'campaign',
+  'spring',
+  'cancel',
+  'meeting',
+  'move',
+  'to',
+  '4pm',
+  'on',
+  'Monday',
+  'in',
+  '9999',
+  'years',
+  'year',
+  '0001',
+  'subject',
+  'titled',
+  'for',
+  '1440',
+  'minutes',
+  'find',
+  'free',
+  'slot',
+  'then',
+  'if',
+  'it',
+  'fails',
+  ',',
+  '.',
+  'trigger',
+  'automation',
+  'crm-sync',
+  'call',
+  'every',
+  'day',
+  'next',
+  'week',
+  'between',
+  '2',
+  '5pm',
+  '"',
+  'noon',
+];
+
+/**
+ * Any sentence the rules planner might be sent: shuffles of its vocabulary,
+ * arbitrary strings, and over-long names in the forms it reads. Shared by the
+ * property test (never crashes) and bench/planner.ts (never slow).
+ */
+export const anySentence: fc.Arbitrary<string> = fc.oneof(
+  fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 60 }).map((w) => w.join(' ')),
+  fc.string({ maxLength: 300 }),
+  fc
+    .tuple(
+      fc.constantFrom(
+        'start the {} campaign',
+        'email bob@x.com with subject {}',
+        'book a call with bob@x.com tomorrow at 3pm titled {}',
+      ),
+      fc.integer({ min: 150, max: 600 }),
+    )
+    .map(([shape, n]) => shape.replace('{}', 'x'.repeat(n))),
+);
