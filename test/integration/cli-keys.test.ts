@@ -40,6 +40,7 @@ const errand = (...args: string[]) =>
   );
 
 describe('errand tenant and key, with the credentials file npm start writes', () => {
+  // Eight CLI processes, each starting TypeScript: minutes on a busy machine, not a minute.
   it('creates a tenant (operator key) and keys, lists them and revokes one', async () => {
     const tenant = await errand(
       'tenant',
@@ -102,7 +103,7 @@ describe('errand tenant and key, with the credentials file npm start writes', ()
       authorization: `Bearer ${ownKey.key}`,
     });
     expect(refused.status).toBe(401);
-  });
+  }, 240_000);
 
   it('exits 1 naming the refusal when the key is wrong, and 2 on bad usage', async () => {
     const bad = await errand('key', 'list', '--key', 'ek_nope');

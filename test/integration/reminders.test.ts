@@ -34,7 +34,10 @@ describe('a reminder', () => {
     const fireAt = Date.parse(state.steps[1].output!.fire_at as string);
     expect(fireAt).toBe(start.getTime() - 57_000);
 
-    const reminder = (await h.api('GET', '/v1/reminders?status=pending')).body.data[0];
+    // Pending or fired already: it is due 3 s after the booking, which a busy machine can outlast.
+    const reminder = (await h.api('GET', '/v1/reminders')).body.data.find(
+      (r: { plan_id: string }) => r.plan_id === res.body.plan_id,
+    );
     expect(reminder).toMatchObject({ plan_id: res.body.plan_id, recipients: ['s@example.com'] });
 
     const message = await eventually(async () => {
