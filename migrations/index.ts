@@ -14,6 +14,7 @@ import * as contacts from './2026-12-05T09-00_contacts';
 import * as planAttempts from './2026-12-05T12-00_plan-attempts';
 import * as google from './2026-12-05T12-00_google';
 import * as contactUsers from './2026-12-06T10-00_contact-users';
+import * as calendarSelections from './2026-12-06T11-00_calendar-selections';
 
 /** Every migration by name; names sort in the order they run. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T12-00_plan-attempts': planAttempts,
   '2026-12-05T12-00_google': google,
   '2026-12-06T10-00_contact-users': contactUsers,
+  '2026-12-06T11-00_calendar-selections': calendarSelections,
 };

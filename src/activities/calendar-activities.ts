@@ -1,5 +1,7 @@
 import type { ActionParams } from '../plan/action-types';
 import { MAX_AVAILABILITY_DAYS } from '../plan/date-bounds';
+import { parseOffset } from '../plan/offset';
+import { PRIMARY_CALENDAR, type MeetingRef } from '../providers/calendar-provider';
 import { idempotencyKey, type StepInput, type StepOutput } from '../plan/step-io';
 import { followMeeting } from '../reminders/reminder-sync';
 import { findTenant } from '../tenants/tenants-repository';
@@ -7,17 +9,34 @@ import { longestWorkingStretch } from '../tenants/working-stretch';
 import { dayBounds, isDateOnly, toInstant } from '../time/zoned-time';
 import type { ActivityDeps } from './deps';
 import { InvalidStepError, NoAvailabilityError } from './errors';
+import { createCalendarBatch } from './calendar-batch';
 import { freeSlots } from './free-slots';
+import { queryOf } from './meeting-query';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** Calendar steps: book, move, cancel and find free time. */
+/** Calendar steps: book, move, cancel, find meetings and find free time. */
 export function createCalendarActivities(deps: ActivityDeps) {
   const { calendar } = deps;
+  const batch = createCalendarBatch(deps);
+  const refOf = (
+    p: ActionParams<'update_meeting' | 'cancel_meeting'>,
+    timezone: string,
+  ): MeetingRef => {
+    if (!p.meeting_id && !p.match)
+      throw new InvalidStepError('no meeting_id or match, given or chained');
+    return {
+      meeting_id: p.meeting_id,
+      calendar: p.calendar,
+      match: p.meeting_id ? undefined : queryOf(p.match, p.calendar, timezone, deps.now()),
+    };
+  };
   return {
     async book_meeting(input: StepInput<'book_meeting'>): Promise<StepOutput> {
       const p = input.params;
+      if (p.items) return batch.bookItems(input);
       if (!p.time) throw new InvalidStepError('book_meeting has no time, given or chained');
+      if (!p.title) throw new InvalidStepError('book_meeting has no title');
       const start = toInstant(p.time, input.timezone);
       const meeting = await calendar.book({
         tenant_id: input.tenant_id,
@@ -26,6 +45,7 @@ export function createCalendarActivities(deps: ActivityDeps) {
         start,
         end: new Date(start.getTime() + p.duration_minutes * 60_000),
         attendees: p.attendees ?? [],
+        calendar: p.calendar,
         description: p.description,
         location: p.location,
         plan_id: input.plan_id,
@@ -36,12 +56,14 @@ export function createCalendarActivities(deps: ActivityDeps) {
 
     async update_meeting(input: StepInput<'update_meeting'>): Promise<StepOutput> {
       const p = input.params;
+      if (p.all) return batch.changeAll(input, 'update');
       const { meeting, previous } = await calendar.update({
         tenant_id: input.tenant_id,
         idempotency_key: idempotencyKey(input),
         ref: refOf(p, input.timezone),
         changes: {
           start: p.time ? toInstant(p.time, input.timezone) : undefined,
+          shift_ms: p.shift ? (parseOffset(p.shift) ?? undefined) : undefined,
           duration_minutes: p.duration_minutes,
           title: p.title,
         },
@@ -52,6 +74,7 @@ export function createCalendarActivities(deps: ActivityDeps) {
 
     async cancel_meeting(input: StepInput<'cancel_meeting'>): Promise<StepOutput> {
       const p = input.params;
+      if (p.all) return batch.changeAll(input, 'cancel');
       const meeting = await calendar.cancel({
         tenant_id: input.tenant_id,
         idempotency_key: idempotencyKey(input),
@@ -89,6 +112,12 @@ export function createCalendarActivities(deps: ActivityDeps) {
           `the window from ${requestedFrom.toISOString()} to ${to.toISOString()} is longer than ${MAX_AVAILABILITY_DAYS} days`,
         );
       }
+      const calendars =
+        p.calendar === undefined
+          ? [PRIMARY_CALENDAR]
+          : typeof p.calendar === 'string'
+            ? [p.calendar]
+            : p.calendar;
       const hours = tenant.settings.working_hours;
       const stretch = longestWorkingStretch(hours);
       if (p.duration_minutes > stretch) {
@@ -102,7 +131,7 @@ export function createCalendarActivities(deps: ActivityDeps) {
         durationMinutes: p.duration_minutes,
         timezone: tz,
         workingHours: hours,
-        busy: to > from ? await calendar.busy(input.tenant_id, from, to) : [],
+        busy: to > from ? await calendar.busy(input.tenant_id, from, to, calendars) : [],
       });
       if (slots.length === 0) {
         throw new NoAvailabilityError(
@@ -115,13 +144,10 @@ export function createCalendarActivities(deps: ActivityDeps) {
         start_time: first.toISOString(),
         end_time: new Date(first.getTime() + p.duration_minutes * 60_000).toISOString(),
         duration_minutes: p.duration_minutes,
+        calendars,
       };
     },
-  };
-}
 
-function refOf(p: ActionParams<'update_meeting' | 'cancel_meeting'>, timezone: string) {
-  if (!p.meeting_id && !p.match)
-    throw new InvalidStepError('no meeting_id or match, given or chained');
-  return { meeting_id: p.meeting_id, match: p.match, timezone };
+    find_meetings: (input: StepInput<'find_meetings'>) => batch.find(input),
+  };
 }

@@ -2,10 +2,11 @@ import { Context } from '@temporalio/activity';
 import { findReminder } from '../db/reminders-repository';
 import type { ActionType } from '../plan/action-types';
 import { idempotencyKey, type StepContext } from '../plan/step-io';
-import { reinstateReminders } from '../reminders/reinstate-reminders';
-import { cancelPendingReminder, followMeeting } from '../reminders/reminder-sync';
+import { cancelPendingReminder } from '../reminders/reminder-sync';
+import { itemKey, itemUndoKey, type BatchItem } from './calendar-batch';
 import type { ActivityDeps } from './deps';
-import { InvalidStepError } from './errors';
+import { DomainError, InvalidStepError } from './errors';
+import { meetingUndo, type MeetingUndo, type PreviousMeeting } from './meeting-undo';
 
 export interface UndoInput extends StepContext {
   type: ActionType;
@@ -22,61 +23,87 @@ export function createUndoActivities(deps: ActivityDeps) {
       throw new InvalidStepError(`step ${input.step} has no meeting to undo`);
     return id;
   };
+  const undo = meetingUndo(deps);
+  const calendarOf = (output: Record<string, unknown>) =>
+    typeof output.calendar === 'string' ? output.calendar : undefined;
+
+  /** One done meeting of a step (the step itself, or an item of a batch) undone. */
+  const undoMeeting = (
+    input: UndoInput,
+    target: MeetingUndo,
+    output: Record<string, unknown>,
+    changeKey: string,
+  ) => {
+    switch (input.type) {
+      case 'book_meeting':
+        return undo.unbook(target, `compensating plan ${input.plan_id}`);
+      case 'update_meeting':
+        return undo.unmove(target, output.previous as PreviousMeeting);
+      default:
+        return undo.uncancel(target, changeKey);
+    }
+  };
+
+  /**
+   * Every done item of a batch, each on its own key. An item that cannot be
+   * undone does not stop the others; the undo then fails naming them, and a
+   * retry redoes nothing that was undone.
+   */
+  const undoBatch = async (input: UndoInput, items: BatchItem[]) => {
+    const key = idempotencyKey(input);
+    const undone: string[] = [];
+    const refused: string[] = [];
+    let firstRefusal: DomainError | null = null;
+    for (const item of items) {
+      if (item.outcome !== 'succeeded' || !item.meeting_id) continue;
+      Context.current().heartbeat(item.index);
+      try {
+        await undoMeeting(
+          input,
+          {
+            tenant_id: input.tenant_id,
+            meeting_id: item.meeting_id,
+            calendar: item.calendar,
+            key: itemUndoKey(key, item.index),
+          },
+          item as unknown as Record<string, unknown>,
+          itemKey(key, item.index),
+        );
+        undone.push(item.meeting_id);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        firstRefusal ??= err;
+        refused.push(`item ${item.index} (${item.meeting_id}): ${err.message}`);
+      }
+    }
+    if (firstRefusal) {
+      throw new InvalidStepError(
+        `${undone.length} item(s) undone, ${refused.length} could not be: ${refused.slice(0, 5).join('; ')}`,
+      );
+    }
+    return { undone, count: undone.length };
+  };
 
   return {
     async undo_step(input: UndoInput): Promise<Record<string, unknown>> {
       switch (input.type) {
-        case 'book_meeting': {
-          const meeting = await deps.calendar.cancel({
-            tenant_id: input.tenant_id,
-            idempotency_key: undoKey(input),
-            ref: { meeting_id: meetingId(input), timezone: input.timezone },
-            reason: `compensating plan ${input.plan_id}`,
-          });
-          await followMeeting(deps, input.tenant_id, meeting);
-          return { meeting_id: meeting.meeting_id, status: meeting.status };
-        }
-        case 'update_meeting': {
-          const previous = input.output.previous as {
-            start_time: string;
-            end_time: string;
-            title: string;
-          };
-          const start = new Date(previous.start_time);
-          const { meeting } = await deps.calendar.update({
-            tenant_id: input.tenant_id,
-            idempotency_key: undoKey(input),
-            ref: { meeting_id: meetingId(input), timezone: input.timezone },
-            changes: {
-              start,
-              duration_minutes: (Date.parse(previous.end_time) - start.getTime()) / 60_000,
-              title: previous.title,
-            },
-          });
-          await followMeeting(deps, input.tenant_id, meeting);
-          return { meeting_id: meeting.meeting_id, start_time: meeting.start_time };
-        }
+        case 'book_meeting':
+        case 'update_meeting':
         case 'cancel_meeting': {
-          const meeting = await deps.calendar.restore({
-            tenant_id: input.tenant_id,
-            idempotency_key: undoKey(input),
-            ref: { meeting_id: meetingId(input), timezone: input.timezone },
-          });
-          const reminders = await reinstateReminders(deps, {
-            tenant_id: input.tenant_id,
-            meeting,
-            cancelled_by: idempotencyKey(input),
-            idempotency_key: undoKey(input),
-            task_queue: Context.current().info.taskQueue,
-            now: deps.now(),
-            grace_ms: deps.reminderGraceMs,
-          });
-          return {
-            meeting_id: meeting.meeting_id,
-            status: meeting.status,
-            reminders_reinstated: reminders.reinstated,
-            reminders_expired: reminders.expired,
-          };
+          if (Array.isArray(input.output.items)) {
+            return undoBatch(input, input.output.items as BatchItem[]);
+          }
+          return undoMeeting(
+            input,
+            {
+              tenant_id: input.tenant_id,
+              meeting_id: meetingId(input),
+              calendar: calendarOf(input.output),
+              key: undoKey(input),
+            },
+            input.output,
+            idempotencyKey(input),
+          );
         }
         case 'schedule_reminder': {
           const reminder = await findReminder(

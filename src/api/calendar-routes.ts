@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { CalendarConflictError, MeetingNotFoundError } from '../activities/errors';
-import { dateTime } from '../plan/action-params';
+import { calendarName, dateTime } from '../plan/action-params';
 import { isInYearRange, YEARS_MESSAGE } from '../plan/date-bounds';
 import { timeZone } from '../plan/plan-schema';
 import type { CalendarProvider, Meeting } from '../providers/calendar-provider';
@@ -25,6 +25,7 @@ const eventsQuery = z.strictObject({
   from: instant.optional(),
   to: instant.optional(),
   status: z.enum(['confirmed', 'cancelled']).optional(),
+  calendar: calendarName.optional(),
   limit: limitParam,
   cursor: z.string().max(500).optional(),
 });
@@ -73,7 +74,7 @@ export function calendarRoutes(deps: CalendarRoutesDeps): Router {
       const { meeting } = await deps.calendar.update({
         tenant_id: tenant.id,
         idempotency_key: keyOf(req),
-        ref: { meeting_id: String(req.params.id), timezone },
+        ref: { meeting_id: String(req.params.id) },
         changes: {
           start: body.time ? toInstant(body.time, timezone) : undefined,
           duration_minutes: body.duration_minutes,
@@ -91,7 +92,7 @@ export function calendarRoutes(deps: CalendarRoutesDeps): Router {
       deps.calendar.cancel({
         tenant_id: tenant.id,
         idempotency_key: keyOf(req),
-        ref: { meeting_id: String(req.params.id), timezone: tenant.timezone },
+        ref: { meeting_id: String(req.params.id) },
         reason: body.reason,
       }),
     );
@@ -104,6 +105,7 @@ export function calendarRoutes(deps: CalendarRoutesDeps): Router {
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
       status: query.status,
+      calendar: query.calendar,
       limit: query.limit,
       after: after && { start: after.created_at, meeting_id: after.id },
     });

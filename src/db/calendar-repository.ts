@@ -1,13 +1,14 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CalendarEventRow, Database } from './database';
 import { afterCursor, inKeysetOrder, type KeysetCursor, type KeysetOrder } from './keyset';
-import type { Meeting } from '../providers/calendar-provider';
+import { PRIMARY_CALENDAR, type Meeting, type MeetingQuery } from '../providers/calendar-provider';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export function toMeeting(row: CalendarEventRow): Meeting {
   return {
     meeting_id: row.id,
+    calendar: row.calendar_id,
     title: row.title,
     start_time: row.start_at.toISOString(),
     end_time: row.end_at.toISOString(),
@@ -23,6 +24,7 @@ export function toMeeting(row: CalendarEventRow): Meeting {
 export interface NewEvent {
   id: string;
   tenant_id: string;
+  calendar_id: string;
   title: string;
   description: string | null;
   location: string | null;
@@ -58,11 +60,8 @@ export async function insertEventOnce(db: Db, event: NewEvent): Promise<Calendar
     .executeTakeFirstOrThrow();
 }
 
-/** The only calendar the built-in provider keeps per tenant. */
-export const PRIMARY_CALENDAR = 'primary';
-
 /**
- * Confirmed events of a tenant overlapping [from, to), earliest first. Written
+ * Confirmed events of a tenant's calendar overlapping [from, to), earliest first. Written
  * as the exclusion constraint is (same columns, `tstzrange && tstzrange`, the
  * same `confirmed` predicate) so its gist index serves it, instead of a scan of
  * every event that started before `to`.
@@ -72,17 +71,24 @@ export async function overlappingEvents(
   tenantId: string,
   from: Date,
   to: Date,
+  calendar: string = PRIMARY_CALENDAR,
 ): Promise<CalendarEventRow[]> {
-  return overlapQuery(db, tenantId, from, to).execute();
+  return overlapQuery(db, tenantId, from, to, calendar).execute();
 }
 
 /** The query overlappingEvents runs, for EXPLAIN. */
-export function overlapQuery(db: Db, tenantId: string, from: Date, to: Date) {
+export function overlapQuery(
+  db: Db,
+  tenantId: string,
+  from: Date,
+  to: Date,
+  calendar: string = PRIMARY_CALENDAR,
+) {
   return db
     .selectFrom('calendar_events')
     .selectAll()
     .where('tenant_id', '=', tenantId)
-    .where('calendar_id', '=', PRIMARY_CALENDAR)
+    .where('calendar_id', '=', calendar)
     .where('status', '=', 'confirmed')
     .where(
       sql<boolean>`tstzrange(start_at, end_at) && tstzrange(${from}::timestamptz, ${to}::timestamptz)`,
@@ -105,48 +111,40 @@ export async function findEventForUpdate(
     .executeTakeFirst();
 }
 
-export interface EventMatch {
-  attendee?: string;
-  /** Start and end of the matched day, already in the plan's zone. */
-  day?: { start: Date; end: Date };
-  title?: string;
-  /** Without a day, only meetings that have not ended by then are considered. */
-  notEndedBy: Date;
-}
-
-/** Confirmed events matching every given criterion, earliest first. */
+/** Confirmed events of one calendar matching every given criterion, earliest first. */
 export async function matchEvents(
   db: Db,
   tenantId: string,
-  match: EventMatch,
+  match: MeetingQuery,
+  limit: number,
 ): Promise<CalendarEventRow[]> {
   let query = db
     .selectFrom('calendar_events')
     .selectAll()
     .where('tenant_id', '=', tenantId)
+    .where('calendar_id', '=', match.calendar)
     .where('status', '=', 'confirmed');
   if (match.attendee) {
     query = query.where(sql<boolean>`lower(${match.attendee}) = any(
       select lower(a) from unnest(attendees) as a)`);
   }
-  if (match.day) {
-    query = query.where('start_at', '>=', match.day.start).where('start_at', '<', match.day.end);
-  } else {
+  if (match.startFrom) query = query.where('start_at', '>=', match.startFrom);
+  if (match.startBefore) query = query.where('start_at', '<', match.startBefore);
+  if (!match.startFrom && match.endAfter) {
     // Through the gist index, as overlappingEvents: every meeting not over by then.
-    query = query
-      .where('calendar_id', '=', PRIMARY_CALENDAR)
-      .where(
-        sql<boolean>`tstzrange(start_at, end_at) && tstzrange(${match.notEndedBy}::timestamptz, null)`,
-      );
+    query = query.where(
+      sql<boolean>`tstzrange(start_at, end_at) && tstzrange(${match.endAfter}::timestamptz, null)`,
+    );
   }
   if (match.title) query = query.where('title', 'ilike', `%${escapeLike(match.title)}%`);
-  return query.orderBy('start_at').limit(10).execute();
+  return query.orderBy('start_at').orderBy('id').limit(limit).execute();
 }
 
 export interface EventListFilter {
   from?: Date;
   to?: Date;
   status?: string;
+  calendar?: string;
   limit: number;
   /** Keyset cursor: events after this (start_at, id). */
   after?: KeysetCursor;
@@ -165,6 +163,7 @@ export async function listEvents(
   if (filter.from) query = query.where('end_at', '>', filter.from);
   if (filter.to) query = query.where('start_at', '<', filter.to);
   if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.calendar) query = query.where('calendar_id', '=', filter.calendar);
   query = afterCursor(query, filter.after, EVENTS_ORDER);
   return inKeysetOrder(query, EVENTS_ORDER).limit(filter.limit).execute();
 }

@@ -22,6 +22,7 @@ export interface Database {
   connections: ConnectionsTable;
   oauth_state_uses: OauthStateUsesTable;
   google_calendar_changes: GoogleCalendarChangesTable;
+  calendar_selections: CalendarSelectionsTable;
 }
 
 export interface TenantsTable {
@@ -280,5 +281,14 @@ export interface GoogleCalendarChangesTable {
   calendar_id: string;
   event_id: string;
   previous: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+/** A batch step's chosen meetings, written once per step key. */
+export interface CalendarSelectionsTable {
+  tenant_id: string;
+  idempotency_key: string;
+  meetings: Json<{ meeting_id: string; calendar: string }[]>;
+  truncated: boolean;
   created_at: CreatedAt;
 }

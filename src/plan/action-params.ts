@@ -39,16 +39,88 @@ const dateOrDateTime = z
 const durationMinutes = z.int().min(5).max(1440);
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-/** Finds an existing meeting when its id is not known. */
+/**
+ * A calendar of the tenant, by a short name: `primary` (the default) is the
+ * tenant's own; the built-in calendar keeps any other name apart from it, and
+ * Google maps the name through `calendars` in the tenant settings or takes an
+ * email or Calendar id as it is. Names are compared in lower case.
+ */
+export const calendarName = z
+  .string()
+  .trim()
+  .regex(
+    /^[a-z0-9][a-z0-9._@+-]{0,199}$/i,
+    'must be a calendar name of letters, digits and . _ @ + - (such as primary, bob or bob@example.com)',
+  )
+  .transform((name) => name.toLowerCase());
+
+/** Batches of meetings: at most this many per step. */
+export const MAX_BATCH = 500;
+export const DEFAULT_MAX_RESULTS = 50;
+/** Bookings of one step's `items`: each is a write, so fewer than a match may change. */
+export const MAX_BOOK_ITEMS = 100;
+
+/** Finds existing meetings: every criterion given must hold. */
 export const meetingMatch = z
   .strictObject({
     attendee: email.optional(),
     date: date.optional(),
+    /** Meetings starting on or after this (a date: from its first minute). */
+    from: dateOrDateTime.optional(),
+    /** Meetings starting before this (a date: up to the end of that day). */
+    to: dateOrDateTime.optional(),
     title: text(200).optional(),
+    calendar: calendarName.optional(),
   })
-  .refine((m) => m.attendee ?? m.date ?? m.title, {
-    error: 'match needs at least one of attendee, date or title',
+  .superRefine((m, ctx) => {
+    if (!(m.attendee ?? m.date ?? m.from ?? m.to ?? m.title ?? m.calendar)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'match needs at least one of attendee, date, from, to, title or calendar',
+      });
+    }
+    if (m.date !== undefined && (m.from !== undefined || m.to !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['date'],
+        message: 'give either date or a from/to range, not both',
+      });
+    }
+    if (m.from !== undefined && m.to !== undefined) {
+      const w = approximateWindow(m.from, m.to);
+      const slack = w.exact ? 0 : 14 * 3600_000;
+      // A date as `to` counts its whole day, so a one-day range (from = to) is fine.
+      const toEnd = w.to + (/T/.test(m.to) ? 0 : 24 * 3600_000);
+      if (toEnd + slack <= w.from) {
+        ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+      }
+    }
   });
+
+export type MeetingMatch = z.output<typeof meetingMatch>;
+
+const maxResults = z.int().min(1).max(MAX_BATCH);
+const verbosity = z.enum(['summary', 'detailed']);
+
+/** What a batch step takes besides its match: how many, how much to say, and partial failure. */
+const batchFields = {
+  /** Acts on every meeting the match selects (up to max_results), not on exactly one. */
+  all: z.boolean().optional(),
+  max_results: maxResults.optional(),
+  verbosity: verbosity.optional(),
+  all_or_nothing: z.boolean().optional(),
+};
+
+/** One booking of a book_meeting step's `items`; what it leaves out, the step gives. */
+const bookItem = z.strictObject({
+  title: text(200).optional(),
+  time: dateTime.optional(),
+  duration_minutes: durationMinutes.optional(),
+  attendees: z.array(email).max(100).optional(),
+  description: z.string().max(5000).optional(),
+  location: z.string().max(500).optional(),
+  calendar: calendarName.optional(),
+});
 
 export const emailTemplates = [
   'meeting_invite',
@@ -62,30 +134,48 @@ export const reminderChannels = ['notification', 'email', 'sms'] as const;
 
 export const actionParams = {
   book_meeting: z.strictObject({
-    title: text(200),
+    title: text(200).optional(),
     time: dateTime.optional(),
     duration_minutes: durationMinutes.default(30),
     attendees: z.array(email).max(100).optional(),
     description: z.string().max(5000).optional(),
     location: z.string().max(500).optional(),
+    calendar: calendarName.optional(),
+    /** Several bookings in one step, each with the step's fields as defaults. */
+    items: z.array(bookItem).min(1).max(MAX_BOOK_ITEMS).optional(),
+    all_or_nothing: z.boolean().optional(),
+    verbosity: verbosity.optional(),
   }),
   update_meeting: z.strictObject({
     meeting_id: text(100).optional(),
     match: meetingMatch.optional(),
+    calendar: calendarName.optional(),
     time: dateTime.optional(),
+    /** Moves by a signed amount instead of to a time: "+1h", "-30m". */
+    shift: z.string().trim().min(1).max(20).optional(),
     duration_minutes: durationMinutes.optional(),
     title: text(200).optional(),
+    ...batchFields,
   }),
   cancel_meeting: z.strictObject({
     meeting_id: text(100).optional(),
     match: meetingMatch.optional(),
+    calendar: calendarName.optional(),
     reason: z.string().max(1000).optional(),
+    ...batchFields,
+  }),
+  find_meetings: z.strictObject({
+    match: meetingMatch.optional(),
+    max_results: maxResults.optional(),
+    verbosity: verbosity.optional(),
   }),
   check_availability: z
     .strictObject({
       from: dateOrDateTime,
       to: dateOrDateTime.optional(),
       duration_minutes: durationMinutes.default(30),
+      /** The calendars whose busy time counts; default: primary. */
+      calendar: z.union([calendarName, z.array(calendarName).min(1).max(10)]).optional(),
     })
     .superRefine((p, ctx) => {
       const w = approximateWindow(p.from, p.to);

@@ -6,6 +6,7 @@ export const ACTION_TYPES = [
   'update_meeting',
   'cancel_meeting',
   'check_availability',
+  'find_meetings',
   'send_email',
   'send_sms',
   'schedule_reminder',
@@ -30,6 +31,8 @@ export interface ChainableOutput {
   title?: string;
   /** What an awaited automation reported back, for the steps that chain on it. */
   result?: unknown;
+  /** The calendar the meeting is on, so a change chained to it looks there. */
+  calendar?: string;
 }
 
 export type ChainableField = keyof ChainableOutput;
@@ -49,30 +52,38 @@ const meetingFields = [
   'join_link',
   'attendees',
   'title',
+  'calendar',
 ] as const;
 
 export const ACTIONS: Record<ActionType, ActionInfo> = {
   book_meeting: {
     description:
-      'Books a meeting with a join link on the tenant calendar (built in: Postgres); a clash with another confirmed meeting fails the step.',
+      'Books a meeting with a join link on a calendar of the tenant (`calendar`, default primary; built in: Postgres); a clash with another confirmed meeting on that calendar fails it. `items` books several in one step (all_or_nothing decides whether one failure undoes the rest); the first booked one chains.',
     produces: meetingFields,
-    undo: 'cancels the booked meeting',
+    undo: 'cancels the booked meeting, or every booked item',
   },
   update_meeting: {
     description:
-      'Moves, lengthens or renames a meeting found by id or by a match; its reminders move with it.',
+      'Moves (to a time, or by a shift such as +1h), lengthens or renames a meeting found by id or by a match; its reminders move with it. With all: true, every meeting the match selects (max_results, default 50), with a result per meeting and a summary.',
     produces: meetingFields,
-    undo: 'restores the previous time, length and title',
+    undo: 'restores the previous time, length and title of each changed meeting',
   },
   cancel_meeting: {
-    description: 'Cancels a meeting found by id or by a match; its reminders are cancelled too.',
+    description:
+      'Cancels a meeting found by id or by a match; its reminders are cancelled too. With all: true, every meeting the match selects (max_results, default 50), with a result per meeting and a summary.',
     produces: meetingFields,
-    undo: 'restores the meeting unless its slot was taken meanwhile',
+    undo: 'restores each cancelled meeting unless its slot was taken meanwhile',
   },
   check_availability: {
     description:
-      'Lists free slots inside the tenant working hours, in a window of at most 90 days; the first one can feed a booking. Changes nothing.',
+      'Lists free slots inside the tenant working hours, in a window of at most 90 days, counting the busy time of the calendars named (default primary); the first one can feed a booking. Changes nothing.',
     produces: ['start_time', 'end_time'],
+    undo: null,
+  },
+  find_meetings: {
+    description:
+      'Lists the confirmed meetings a match selects (by date or from/to range, attendee, title, calendar; without dates, those not yet over), earliest first, at most max_results (default 50, at most 500). Changes nothing; the first meeting chains.',
+    produces: meetingFields,
     undo: null,
   },
   send_email: {

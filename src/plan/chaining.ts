@@ -4,7 +4,8 @@ import type { PlanStep } from './validate-plan';
 /**
  * Fills a step's missing inputs from the output of the step it chains to:
  * a booking's time and attendees, a meeting id, an email's recipients.
- * Values given in the step always win. Pure: the workflow calls it.
+ * Values given in the step always win; a meeting's calendar comes along with
+ * its id, so a change looks for it where it was booked. Pure: the workflow calls it.
  */
 export function fillFromChain(
   step: PlanStep,
@@ -24,7 +25,7 @@ export function fillFromChain(
     case 'cancel_meeting': {
       const p = step.params as ActionParams<'update_meeting' | 'cancel_meeting'>;
       if (p.meeting_id !== undefined || p.match !== undefined) return p;
-      return { ...p, meeting_id: chained.meeting_id };
+      return { ...p, meeting_id: chained.meeting_id, calendar: p.calendar ?? chained.calendar };
     }
     case 'send_email': {
       const p = step.params as ActionParams<'send_email'>;
@@ -44,7 +45,14 @@ export function fillFromChain(
 export function chainableOf(output: Record<string, unknown> | null | undefined): ChainableOutput {
   if (!output) return {};
   const out: ChainableOutput = {};
-  for (const key of ['meeting_id', 'start_time', 'end_time', 'join_link', 'title'] as const) {
+  for (const key of [
+    'meeting_id',
+    'start_time',
+    'end_time',
+    'join_link',
+    'title',
+    'calendar',
+  ] as const) {
     if (typeof output[key] === 'string') out[key] = output[key];
   }
   if (Array.isArray(output.attendees)) out.attendees = output.attendees.map(String);

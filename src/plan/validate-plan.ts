@@ -72,6 +72,20 @@ export function validatePlan(input: unknown): PlanValidation {
   return { ok: true, plan: { ...envelope.data, actions: steps } };
 }
 
+/** `all: true` acts on what a match selects: it needs a match, and a meeting id would be one meeting. */
+function checkBatch(
+  p: ActionParams<'update_meeting' | 'cancel_meeting'>,
+  at: (...path: PropertyKey[]) => string,
+  fail: (path: string, message: string) => void,
+) {
+  if (!p.all) return;
+  if (p.meeting_id !== undefined) {
+    fail(at('params', 'all'), 'all: true works on a match, not on a meeting_id');
+  } else if (p.match === undefined) {
+    fail(at('params', 'match'), 'all: true needs a match selecting the meetings');
+  }
+}
+
 /** Approval deadlines: a positive duration from a second to 90 days. */
 export function isApprovalTimeout(text: string): boolean {
   const ms = parseOffset(text);
@@ -212,20 +226,53 @@ function checkAcrossSteps(
     case 'book_meeting': {
       const p = step.params as ActionParams<'book_meeting'>;
       // No attendees is a block in the user's own calendar.
-      requireField(p.time !== undefined, 'time', 'start_time');
+      if (!p.items) {
+        if (p.title === undefined) fail(at('params', 'title'), 'missing required parameter title');
+        requireField(p.time !== undefined, 'time', 'start_time');
+        break;
+      }
+      p.items.forEach((item, i) => {
+        if ((item.title ?? p.title) === undefined) {
+          fail(at('params', 'items', i, 'title'), 'needs a title, or one for the whole step');
+        }
+        if ((item.time ?? p.time) === undefined && !chained('start_time')) {
+          fail(
+            at('params', 'items', i, 'time'),
+            'needs a time, or one for the whole step (given or chained)',
+          );
+        }
+      });
       break;
     }
     case 'update_meeting': {
       const p = step.params as ActionParams<'update_meeting'>;
       requireField(p.meeting_id !== undefined || p.match !== undefined, 'meeting_id', 'meeting_id');
-      if (p.time === undefined && p.duration_minutes === undefined && p.title === undefined) {
-        fail(at('params'), 'nothing to change: give time, duration_minutes or title');
+      checkBatch(p, at, fail);
+      if (
+        p.time === undefined &&
+        p.shift === undefined &&
+        p.duration_minutes === undefined &&
+        p.title === undefined
+      ) {
+        fail(at('params'), 'nothing to change: give time, shift, duration_minutes or title');
+      }
+      if (p.time !== undefined && p.shift !== undefined) {
+        fail(at('params', 'shift'), 'give either time or shift, not both');
+      } else if (p.shift !== undefined) {
+        const ms = parseOffset(p.shift);
+        if (ms === null || ms === 0 || ms % 60_000 !== 0) {
+          fail(
+            at('params', 'shift'),
+            `shift "${p.shift}" is not a signed whole number of minutes such as +1h, -30m or +1d`,
+          );
+        }
       }
       break;
     }
     case 'cancel_meeting': {
       const p = step.params as ActionParams<'cancel_meeting'>;
       requireField(p.meeting_id !== undefined || p.match !== undefined, 'meeting_id', 'meeting_id');
+      checkBatch(p, at, fail);
       break;
     }
     case 'send_email': {
@@ -238,7 +285,8 @@ function checkAcrossSteps(
         !forUser &&
         chainedFrom?.type === 'book_meeting' &&
         chainedFrom.use_result_from === undefined &&
-        !meeting?.attendees?.length
+        !meeting?.attendees?.length &&
+        !meeting?.items?.some((item) => item.attendees?.length)
       ) {
         fail(
           at('params', 'to'),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { ProviderConnectionError } from '../activities/errors';
+import { DomainError, ProviderConnectionError } from '../activities/errors';
 import { openConnection, setConnectionStatus } from '../connections/connections-repository';
 import type { KeyRing } from '../crypto/key-ring';
 import type { Database } from '../db/database';
@@ -120,6 +120,8 @@ export function createGoogleAuth(deps: GoogleAuthDeps): GoogleAuth {
         }
         return result;
       } catch (err) {
+        // Errand's own verdicts from inside the call (a clash, no such meeting) are final as they are.
+        if (err instanceof DomainError) throw err;
         if (isInvalidGrant(err)) {
           tokens.delete(key);
           const reason = googleMessage(err);

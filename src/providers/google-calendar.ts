@@ -3,12 +3,20 @@ import { google, type calendar_v3 } from 'googleapis';
 import type { Kysely } from 'kysely';
 import {
   AmbiguousMeetingError,
+  CalendarConflictError,
   InvalidStepError,
   MeetingNotFoundError,
 } from '../activities/errors';
 import type { Database } from '../db/database';
-import { dayBounds } from '../time/zoned-time';
-import type { CalendarProvider, Meeting, MeetingRef } from './calendar-provider';
+import { findTenant } from '../tenants/tenants-repository';
+import {
+  PRIMARY_CALENDAR,
+  type CalendarProvider,
+  type Meeting,
+  type MeetingQuery,
+  type MeetingRef,
+} from './calendar-provider';
+import { describeQuery } from './describe-query';
 import type { GoogleAuth } from './google-auth';
 import { googleTransport, type GoogleConfig, type GoogleOAuthClient } from './google-config';
 import { googleStatus } from './google-failure';
@@ -20,11 +28,13 @@ export interface GoogleCalendarDeps {
   now: () => Date;
 }
 
-/** The calendar Errand books into; the grant's own. */
-const CALENDAR_ID = 'primary';
-/** Events a match looks through, at most: a match is meant to find one. */
+/** Events a single-meeting match looks through, at most: it is meant to find one. */
 const MAX_MATCH_CANDIDATES = 50;
-const MATCH_WINDOW_MS = 30 * 24 * 3600 * 1000;
+/** Pages of events.list one query reads, at most, so a sparse match cannot walk a whole calendar. */
+const MAX_LIST_PAGES = 5;
+const LIST_PAGE_SIZE = 250;
+/** Events a booking's clash check reads in its slot. */
+const MAX_SLOT_EVENTS = 50;
 
 /**
  * An event id Calendar accepts (base32hex: 0-9 and a-v, 5 to 1024 characters;
@@ -38,12 +48,34 @@ export function googleEventId(tenantId: string, idempotencyKey: string): string 
 const rejected = (message: string) => new InvalidStepError(message);
 
 /**
- * Google Calendar through googleapis, per tenant by its OAuth grant: book
- * inserts with the attendees invited (sendUpdates=all) and a Meet link asked
- * for through conference data; update patches, cancel deletes, restore sets the
- * event confirmed again; busy is freeBusy over the tenant's calendar. Every
- * write is safe to retry: bookings by their derived id, changes by the
- * recorded `previous` (written before the change) and by reading the event first.
+ * The Google Calendar id of a calendar name: `primary` is the grant's own; a
+ * name in the tenant's `calendars` setting is the id given there; an email or
+ * Calendar id (anything with an @) is used as it is. Any other name is refused,
+ * so a misspelt name never books into a calendar nobody meant.
+ */
+export function googleCalendarId(name: string, mapped: Record<string, string>): string {
+  if (mapped[name] !== undefined) return mapped[name];
+  if (name === PRIMARY_CALENDAR || name.includes('@')) return name;
+  throw new InvalidStepError(
+    `calendar "${name}" is not known to Google: set calendars.${name} in PUT /v1/settings to its Google Calendar id (an email or …@group.calendar.google.com), or give that id as the calendar`,
+  );
+}
+
+const overlaps = (e: calendar_v3.Schema$Event, start: Date, end: Date) =>
+  !!e.start?.dateTime &&
+  !!e.end?.dateTime &&
+  Date.parse(e.start.dateTime) < end.getTime() &&
+  Date.parse(e.end.dateTime) > start.getTime();
+
+/**
+ * Google Calendar through googleapis, per tenant by its OAuth grant, on the
+ * calendar each step names (see googleCalendarId): book checks the slot on that
+ * calendar for another busy event, then inserts with the attendees invited
+ * (sendUpdates=all) and a Meet link asked for through conference data; update
+ * patches, cancel deletes, restore sets the event confirmed again; busy is
+ * freeBusy over the named calendars. Every write is safe to retry: bookings by
+ * their derived id, changes by the recorded `previous` (written before the
+ * change, and what a move or shift counts from) and by reading the event first.
  */
 export function createGoogleCalendar(deps: GoogleCalendarDeps): CalendarProvider {
   const transport = googleTransport(deps.google);
@@ -56,10 +88,14 @@ export function createGoogleCalendar(deps: GoogleCalendarDeps): CalendarProvider
     });
   const run = <T>(tenantId: string, call: (calendar: calendar_v3.Calendar) => Promise<T>) =>
     deps.auth.run(tenantId, 'calendar', rejected, (auth) => call(api(auth)));
+  const calendarIds = async (tenantId: string) =>
+    (await findTenant(deps.db, tenantId))?.settings.calendars ?? {};
+  const idOf = async (tenantId: string, name: string | undefined) =>
+    googleCalendarId(name ?? PRIMARY_CALENDAR, await calendarIds(tenantId));
 
-  const getEvent = async (calendar: calendar_v3.Calendar, eventId: string) => {
+  const getEvent = async (calendar: calendar_v3.Calendar, calendarId: string, eventId: string) => {
     try {
-      return (await calendar.events.get({ calendarId: CALENDAR_ID, eventId })).data;
+      return (await calendar.events.get({ calendarId, eventId })).data;
     } catch (err) {
       const status = googleStatus(err);
       if (status === 404 || status === 410)
@@ -68,32 +104,56 @@ export function createGoogleCalendar(deps: GoogleCalendarDeps): CalendarProvider
     }
   };
 
-  const resolve = async (calendar: calendar_v3.Calendar, ref: MeetingRef) => {
-    if (ref.meeting_id) return getEvent(calendar, ref.meeting_id);
-    const match = ref.match ?? {};
-    const day = match.date ? dayBounds(match.date, ref.timezone) : undefined;
-    const now = deps.now();
-    const from = day && day.start > now ? day.start : now;
-    const listed = await calendar.events.list({
-      calendarId: CALENDAR_ID,
-      timeMin: from.toISOString(),
-      timeMax: (day?.end ?? new Date(now.getTime() + MATCH_WINDOW_MS)).toISOString(),
-      singleEvents: true,
-      orderBy: 'startTime',
-      maxResults: MAX_MATCH_CANDIDATES,
-      ...(match.title ? { q: match.title } : {}),
-    });
-    const candidates = (listed.data.items ?? []).filter(
-      (e) =>
-        e.status !== 'cancelled' &&
-        (!match.title || (e.summary ?? '').toLowerCase().includes(match.title.toLowerCase())) &&
-        (!match.attendee ||
-          (e.attendees ?? []).some(
-            (a) => a.email?.toLowerCase() === match.attendee!.toLowerCase(),
-          )),
-    );
+  /** Confirmed events a query selects, earliest first, reading a few pages at most. */
+  const query = async (
+    calendar: calendar_v3.Calendar,
+    calendarId: string,
+    q: MeetingQuery,
+    limit: number,
+  ) => {
+    const found: calendar_v3.Schema$Event[] = [];
+    let pageToken: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES && found.length < limit; page++) {
+      const listed = await calendar.events.list({
+        calendarId,
+        // timeMin bounds an event's end and timeMax its start, as Calendar reads them.
+        timeMin: (q.startFrom ?? q.endAfter ?? new Date(0)).toISOString(),
+        ...(q.startBefore ? { timeMax: q.startBefore.toISOString() } : {}),
+        singleEvents: true,
+        orderBy: 'startTime',
+        maxResults: LIST_PAGE_SIZE,
+        ...(q.title ? { q: q.title } : {}),
+        ...(pageToken ? { pageToken } : {}),
+      });
+      for (const e of listed.data.items ?? []) {
+        const start = e.start?.dateTime ? Date.parse(e.start.dateTime) : NaN;
+        if (
+          e.status !== 'cancelled' &&
+          !Number.isNaN(start) &&
+          (!q.startFrom || start >= q.startFrom.getTime()) &&
+          (!q.title || (e.summary ?? '').toLowerCase().includes(q.title.toLowerCase())) &&
+          (!q.attendee ||
+            (e.attendees ?? []).some((a) => a.email?.toLowerCase() === q.attendee!.toLowerCase()))
+        ) {
+          found.push(e);
+        }
+      }
+      pageToken = listed.data.nextPageToken ?? undefined;
+      if (!pageToken) break;
+    }
+    return found.slice(0, limit);
+  };
+
+  const resolve = async (calendar: calendar_v3.Calendar, tenantId: string, ref: MeetingRef) => {
+    const name = ref.match?.calendar ?? ref.calendar ?? PRIMARY_CALENDAR;
+    const calendarId = await idOf(tenantId, name);
+    if (ref.meeting_id) {
+      return { name, calendarId, event: await getEvent(calendar, calendarId, ref.meeting_id) };
+    }
+    const match = ref.match ?? { calendar: name, endAfter: deps.now() };
+    const candidates = await query(calendar, calendarId, match, MAX_MATCH_CANDIDATES);
     if (candidates.length === 0) {
-      throw new MeetingNotFoundError(`no confirmed meeting matches ${JSON.stringify(match)}`);
+      throw new MeetingNotFoundError(`no confirmed meeting matches ${describeQuery(match)}`);
     }
     if (candidates.length > 1) {
       const list = candidates.map((c) => `${c.id} "${c.summary}" at ${c.start?.dateTime}`);
@@ -101,18 +161,23 @@ export function createGoogleCalendar(deps: GoogleCalendarDeps): CalendarProvider
         `${candidates.length} meetings match; give meeting_id: ${list.join('; ')}`,
       );
     }
-    return candidates[0]!;
+    return { name, calendarId, event: candidates[0]! };
   };
 
   /** What an event was before the change `key` makes; the first answer is kept, so retries agree. */
-  const recordPrevious = async (tenantId: string, key: string, event: calendar_v3.Schema$Event) => {
-    const meeting = toMeeting(event);
+  const recordPrevious = async (
+    tenantId: string,
+    key: string,
+    calendarId: string,
+    event: calendar_v3.Schema$Event,
+  ) => {
+    const meeting = toMeeting(event, '');
     await deps.db
       .insertInto('google_calendar_changes')
       .values({
         tenant_id: tenantId,
         idempotency_key: key,
-        calendar_id: CALENDAR_ID,
+        calendar_id: calendarId,
         event_id: meeting.meeting_id,
         previous: JSON.stringify({
           start_time: meeting.start_time,
@@ -137,10 +202,34 @@ export function createGoogleCalendar(deps: GoogleCalendarDeps): CalendarProvider
   return {
     book(request) {
       const eventId = googleEventId(request.tenant_id, request.idempotency_key);
+      const name = request.calendar ?? PRIMARY_CALENDAR;
       return run(request.tenant_id, async (calendar) => {
+        const calendarId = await idOf(request.tenant_id, name);
+        // Calendar itself accepts overlaps; this reads the slot first (not atomic, unlike the
+        // built-in's constraint: a booking made elsewhere in between is not seen).
+        const inSlot = await calendar.events.list({
+          calendarId,
+          timeMin: request.start.toISOString(),
+          timeMax: request.end.toISOString(),
+          singleEvents: true,
+          maxResults: MAX_SLOT_EVENTS,
+        });
+        const clash = (inSlot.data.items ?? []).find(
+          (e) =>
+            e.id !== eventId &&
+            e.status !== 'cancelled' &&
+            e.transparency !== 'transparent' &&
+            overlaps(e, request.start, request.end),
+        );
+        if (clash) {
+          const where = name === PRIMARY_CALENDAR ? '' : ` on calendar ${name}`;
+          throw new CalendarConflictError(
+            `the slot ${request.start.toISOString()}–${request.end.toISOString()}${where} clashes with "${clash.summary ?? ''}" (${clash.start?.dateTime}–${clash.end?.dateTime})`,
+          );
+        }
         try {
           const inserted = await calendar.events.insert({
-            calendarId: CALENDAR_ID,
+            calendarId,
             conferenceDataVersion: 1,
             sendUpdates: 'all',
             requestBody: {
@@ -165,11 +254,11 @@ export function createGoogleCalendar(deps: GoogleCalendarDeps): CalendarProvider
               },
             },
           });
-          return toMeeting(inserted.data);
+          return toMeeting(inserted.data, name);
         } catch (err) {
           // The id is this step's: an earlier attempt made the event, and its answer was lost.
           if (googleStatus(err) !== 409) throw err;
-          return toMeeting(await getEvent(calendar, eventId));
+          return toMeeting(await getEvent(calendar, calendarId, eventId), name);
         }
       });
     },
@@ -177,22 +266,24 @@ export function createGoogleCalendar(deps: GoogleCalendarDeps): CalendarProvider
     update(request) {
       const { changes } = request;
       return run(request.tenant_id, async (calendar) => {
-        const event = await resolve(calendar, request.ref);
+        const { name, calendarId, event } = await resolve(calendar, request.tenant_id, request.ref);
         if (event.status === 'cancelled') {
           throw new MeetingNotFoundError(`meeting ${event.id} is cancelled, not confirmed`);
         }
         const { previous } = await recordPrevious(
           request.tenant_id,
           request.idempotency_key,
+          calendarId,
           event,
         );
-        const current = toMeeting(event);
-        const start = changes.start ?? new Date(current.start_time);
+        // From what it was before this change, so a retried shift moves it once.
+        const start =
+          changes.start ?? new Date(Date.parse(previous.start_time) + (changes.shift_ms ?? 0));
         const length = changes.duration_minutes
           ? changes.duration_minutes * 60_000
-          : Date.parse(current.end_time) - Date.parse(current.start_time);
+          : Date.parse(previous.end_time) - Date.parse(previous.start_time);
         const patched = await calendar.events.patch({
-          calendarId: CALENDAR_ID,
+          calendarId,
           eventId: event.id!,
           sendUpdates: 'all',
           requestBody: {
@@ -201,18 +292,18 @@ export function createGoogleCalendar(deps: GoogleCalendarDeps): CalendarProvider
             ...(changes.title ? { summary: changes.title } : {}),
           },
         });
-        return { meeting: toMeeting(patched.data), previous };
+        return { meeting: toMeeting(patched.data, name), previous };
       });
     },
 
     cancel(request) {
       return run(request.tenant_id, async (calendar) => {
-        const event = await resolve(calendar, request.ref);
+        const { name, calendarId, event } = await resolve(calendar, request.tenant_id, request.ref);
         // A retry finds the event its first attempt deleted: Calendar keeps it, cancelled.
         if (event.status !== 'cancelled') {
           try {
             await calendar.events.delete({
-              calendarId: CALENDAR_ID,
+              calendarId,
               eventId: event.id!,
               sendUpdates: 'all',
             });
@@ -221,7 +312,7 @@ export function createGoogleCalendar(deps: GoogleCalendarDeps): CalendarProvider
           }
         }
         return {
-          ...toMeeting(event),
+          ...toMeeting(event, name),
           status: 'cancelled' as const,
           cancel_reason: request.reason ?? null,
         };
@@ -230,44 +321,56 @@ export function createGoogleCalendar(deps: GoogleCalendarDeps): CalendarProvider
 
     restore(request) {
       return run(request.tenant_id, async (calendar) => {
-        const event = await resolve(calendar, request.ref);
-        if (event.status !== 'cancelled') return toMeeting(event);
+        const { name, calendarId, event } = await resolve(calendar, request.tenant_id, request.ref);
+        if (event.status !== 'cancelled') return toMeeting(event, name);
         const patched = await calendar.events.patch({
-          calendarId: CALENDAR_ID,
+          calendarId,
           eventId: event.id!,
           sendUpdates: 'all',
           requestBody: { status: 'confirmed' },
         });
-        return toMeeting(patched.data);
+        return toMeeting(patched.data, name);
       });
     },
 
-    busy(tenantId, from, to) {
+    busy(tenantId, from, to, calendars = [PRIMARY_CALENDAR]) {
       return run(tenantId, async (calendar) => {
+        const mapped = await calendarIds(tenantId);
+        const ids = [...new Set(calendars.map((name) => googleCalendarId(name, mapped)))];
         const answer = await calendar.freebusy.query({
           requestBody: {
             timeMin: from.toISOString(),
             timeMax: to.toISOString(),
-            items: [{ id: CALENDAR_ID }],
+            items: ids.map((id) => ({ id })),
           },
         });
-        const entry = answer.data.calendars?.[CALENDAR_ID];
-        const problem = entry?.errors?.[0]?.reason;
-        if (!entry || problem) {
-          throw new InvalidStepError(
-            `Google Calendar gave no free/busy for the calendar (${problem ?? 'not in the answer'})`,
+        return ids.flatMap((id) => {
+          const entry = answer.data.calendars?.[id];
+          const problem = entry?.errors?.[0]?.reason;
+          if (!entry || problem) {
+            throw new InvalidStepError(
+              `Google Calendar gave no free/busy for the calendar ${id} (${problem ?? 'not in the answer'})`,
+            );
+          }
+          return (entry.busy ?? []).flatMap((b) =>
+            b.start && b.end ? [{ start: new Date(b.start), end: new Date(b.end) }] : [],
           );
-        }
-        return (entry.busy ?? []).flatMap((b) =>
-          b.start && b.end ? [{ start: new Date(b.start), end: new Date(b.end) }] : [],
-        );
+        });
+      });
+    },
+
+    find(tenantId, q, limit) {
+      return run(tenantId, async (calendar) => {
+        const calendarId = await idOf(tenantId, q.calendar);
+        return (await query(calendar, calendarId, q, limit)).map((e) => toMeeting(e, q.calendar));
       });
     },
 
     list(tenantId, filter) {
+      const name = filter.calendar ?? PRIMARY_CALENDAR;
       return run(tenantId, async (calendar) => {
         const listed = await calendar.events.list({
-          calendarId: CALENDAR_ID,
+          calendarId: await idOf(tenantId, name),
           singleEvents: true,
           orderBy: 'startTime',
           showDeleted: filter.status === 'cancelled',
@@ -279,7 +382,7 @@ export function createGoogleCalendar(deps: GoogleCalendarDeps): CalendarProvider
         return (listed.data.items ?? [])
           .filter((e) => e.start?.dateTime && e.end?.dateTime)
           .map((e) => ({
-            ...toMeeting(e),
+            ...toMeeting(e, name),
             plan_id: e.extendedProperties?.private?.errand_plan_id || null,
             step: Number(e.extendedProperties?.private?.errand_step) || null,
             created_at: new Date(e.created ?? e.start!.dateTime!).toISOString(),
@@ -298,10 +401,11 @@ export function createGoogleCalendar(deps: GoogleCalendarDeps): CalendarProvider
 }
 
 /** A Calendar event as Errand's meeting; the Meet link when Calendar made one. */
-function toMeeting(event: calendar_v3.Schema$Event): Meeting {
+function toMeeting(event: calendar_v3.Schema$Event, calendar: string): Meeting {
   const video = event.conferenceData?.entryPoints?.find((p) => p.entryPointType === 'video');
   return {
     meeting_id: event.id ?? '',
+    calendar,
     title: event.summary ?? '',
     start_time: new Date(event.start?.dateTime ?? event.start?.date ?? 0).toISOString(),
     end_time: new Date(event.end?.dateTime ?? event.end?.date ?? 0).toISOString(),

@@ -15,14 +15,15 @@ import {
   toMeeting,
 } from '../db/calendar-repository';
 import type { CalendarEventRow, Database } from '../db/database';
-import { dayBounds } from '../time/zoned-time';
-import type {
-  BookRequest,
-  CalendarProvider,
-  ChangeRequest,
-  MeetingChanges,
-  MeetingRef,
-  UpdateResult,
+import { describeQuery } from './describe-query';
+import {
+  PRIMARY_CALENDAR,
+  type BookRequest,
+  type CalendarProvider,
+  type ChangeRequest,
+  type MeetingChanges,
+  type MeetingRef,
+  type UpdateResult,
 } from './calendar-provider';
 
 export interface PostgresCalendarConfig {
@@ -32,18 +33,29 @@ export interface PostgresCalendarConfig {
   now?: () => Date;
 }
 
-/** The built-in calendar: events in Postgres, double bookings refused by the database. */
+/**
+ * The built-in calendar: events in Postgres, double bookings refused by the
+ * database within each of the tenant's calendars (the exclusion constraint
+ * covers tenant, calendar and time); meeting ids are unique across them.
+ */
 export function createPostgresCalendar(config: PostgresCalendarConfig): CalendarProvider {
   const { db } = config;
   const now = config.now ?? (() => new Date());
 
-  const conflictMessage = async (tenantId: string, start: Date, end: Date, exceptId?: string) => {
-    const clash = (await overlappingEvents(db, tenantId, start, end)).find(
+  const conflictMessage = async (
+    tenantId: string,
+    calendar: string,
+    start: Date,
+    end: Date,
+    exceptId?: string,
+  ) => {
+    const clash = (await overlappingEvents(db, tenantId, start, end, calendar)).find(
       (e) => e.id !== exceptId,
     );
+    const where = calendar === PRIMARY_CALENDAR ? '' : ` on calendar ${calendar}`;
     return clash
-      ? `the slot ${start.toISOString()}–${end.toISOString()} clashes with "${clash.title}" (${clash.start_at.toISOString()}–${clash.end_at.toISOString()})`
-      : `the slot ${start.toISOString()}–${end.toISOString()} clashes with another meeting`;
+      ? `the slot ${start.toISOString()}–${end.toISOString()}${where} clashes with "${clash.title}" (${clash.start_at.toISOString()}–${clash.end_at.toISOString()})`
+      : `the slot ${start.toISOString()}–${end.toISOString()}${where} clashes with another meeting`;
   };
 
   const resolve = async (trx: Transaction<Database>, tenantId: string, ref: MeetingRef) => {
@@ -52,15 +64,10 @@ export function createPostgresCalendar(config: PostgresCalendarConfig): Calendar
       if (!found) throw new MeetingNotFoundError(`no meeting with id ${ref.meeting_id}`);
       return found;
     }
-    const match = ref.match ?? {};
-    const candidates = await matchEvents(trx, tenantId, {
-      attendee: match.attendee,
-      title: match.title,
-      day: match.date ? dayBounds(match.date, ref.timezone) : undefined,
-      notEndedBy: now(),
-    });
+    const match = ref.match ?? { calendar: PRIMARY_CALENDAR, endAfter: now() };
+    const candidates = await matchEvents(trx, tenantId, match, 10);
     if (candidates.length === 0) {
-      throw new MeetingNotFoundError(`no confirmed meeting matches ${JSON.stringify(match)}`);
+      throw new MeetingNotFoundError(`no confirmed meeting matches ${describeQuery(match)}`);
     }
     if (candidates.length > 1) {
       const list = candidates.map((c) => `${c.id} "${c.title}" at ${c.start_at.toISOString()}`);
@@ -121,10 +128,12 @@ export function createPostgresCalendar(config: PostgresCalendarConfig): Calendar
   return {
     async book(request: BookRequest) {
       const id = randomUUID();
+      const calendar = request.calendar ?? PRIMARY_CALENDAR;
       try {
         const row = await insertEventOnce(db, {
           id,
           tenant_id: request.tenant_id,
+          calendar_id: calendar,
           title: request.title,
           description: request.description ?? null,
           location: request.location ?? null,
@@ -140,7 +149,7 @@ export function createPostgresCalendar(config: PostgresCalendarConfig): Calendar
       } catch (err) {
         if (isExclusionViolation(err)) {
           throw new CalendarConflictError(
-            await conflictMessage(request.tenant_id, request.start, request.end),
+            await conflictMessage(request.tenant_id, calendar, request.start, request.end),
           );
         }
         throw err;
@@ -149,7 +158,7 @@ export function createPostgresCalendar(config: PostgresCalendarConfig): Calendar
 
     async update(request: ChangeRequest & { changes: MeetingChanges }): Promise<UpdateResult> {
       const { changes } = request;
-      let target: { start: Date; end: Date; id: string } | null = null;
+      let target: { start: Date; end: Date; id: string; calendar: string } | null = null;
       try {
         return await changeOnce<UpdateResult>(
           request,
@@ -158,8 +167,14 @@ export function createPostgresCalendar(config: PostgresCalendarConfig): Calendar
             const length = changes.duration_minutes
               ? changes.duration_minutes * 60_000
               : event.end_at.getTime() - event.start_at.getTime();
-            const start = changes.start ?? event.start_at;
-            target = { start, end: new Date(start.getTime() + length), id: event.id };
+            const start =
+              changes.start ?? new Date(event.start_at.getTime() + (changes.shift_ms ?? 0));
+            target = {
+              start,
+              end: new Date(start.getTime() + length),
+              id: event.id,
+              calendar: event.calendar_id,
+            };
             return trx
               .updateTable('calendar_events')
               .set({
@@ -186,10 +201,10 @@ export function createPostgresCalendar(config: PostgresCalendarConfig): Calendar
           }),
         );
       } catch (err) {
-        const t = target as { start: Date; end: Date; id: string } | null;
+        const t = target as { start: Date; end: Date; id: string; calendar: string } | null;
         if (isExclusionViolation(err) && t) {
           throw new CalendarConflictError(
-            await conflictMessage(request.tenant_id, t.start, t.end, t.id),
+            await conflictMessage(request.tenant_id, t.calendar, t.start, t.end, t.id),
           );
         }
         throw err;
@@ -239,9 +254,18 @@ export function createPostgresCalendar(config: PostgresCalendarConfig): Calendar
       }
     },
 
-    async busy(tenantId: string, from: Date, to: Date) {
-      const events = await overlappingEvents(db, tenantId, from, to);
-      return events.map((e) => ({ start: e.start_at, end: e.end_at }));
+    async busy(tenantId, from, to, calendars = [PRIMARY_CALENDAR]) {
+      const busy = [];
+      // One query per calendar, each served by the exclusion constraint's index.
+      for (const calendar of new Set(calendars)) {
+        const events = await overlappingEvents(db, tenantId, from, to, calendar);
+        busy.push(...events.map((e) => ({ start: e.start_at, end: e.end_at })));
+      }
+      return busy;
+    },
+
+    async find(tenantId, query, limit) {
+      return (await matchEvents(db, tenantId, query, limit)).map(toMeeting);
     },
 
     async list(tenantId, filter) {
@@ -249,6 +273,7 @@ export function createPostgresCalendar(config: PostgresCalendarConfig): Calendar
         from: filter.from,
         to: filter.to,
         status: filter.status,
+        calendar: filter.calendar,
         limit: filter.limit,
         after: filter.after && { created_at: filter.after.start, id: filter.after.meeting_id },
       });

@@ -33,7 +33,9 @@ export function createRoutingCalendar(config: RoutingCalendarConfig): CalendarPr
     update: async (request) => (await pick(request.tenant_id)).update(request),
     cancel: async (request) => (await pick(request.tenant_id)).cancel(request),
     restore: async (request) => (await pick(request.tenant_id)).restore(request),
-    busy: async (tenantId, from, to) => (await pick(tenantId)).busy(tenantId, from, to),
+    busy: async (tenantId, from, to, calendars) =>
+      (await pick(tenantId)).busy(tenantId, from, to, calendars),
+    find: async (tenantId, query, limit) => (await pick(tenantId)).find(tenantId, query, limit),
     list: async (tenantId, filter) => (await pick(tenantId)).list(tenantId, filter),
   };
 }

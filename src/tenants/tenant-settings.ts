@@ -58,6 +58,18 @@ export const tenantSettingsSchema = z.object({
       calendar: z.enum(CALENDAR_PROVIDERS).default('builtin'),
     })
     .prefault({}),
+  /**
+   * Calendar name (as steps give `calendar`) → the Google Calendar id it is
+   * (an email, or an id such as c_…@group.calendar.google.com). Only Google
+   * reads it; the built-in calendar keeps each name as a calendar of its own.
+   */
+  calendars: z
+    .record(
+      z.string().regex(/^[a-z0-9][a-z0-9._@+-]{0,199}$/, 'must be a lower-case calendar name'),
+      z.string().trim().min(1).max(320),
+    )
+    .refine((m) => Object.keys(m).length <= 100, { error: 'at most 100 calendars' })
+    .default({}),
   /** Automation name → webhook URL (for example an n8n workflow). */
   automations: z.record(z.string(), z.url()).default({}),
 });

@@ -9,9 +9,14 @@ const nonRetryableErrorTypes = [...DOMAIN_ERROR_TYPES];
 // the attempts left are for outages (Postgres restarting, a vendor's 500): each group
 // keeps retrying for a few minutes before the step fails.
 
-/** Calendar writes: quick; a database outage of about four minutes is waited out. */
+/**
+ * Calendar writes: quick; a database outage of about four minutes is waited out.
+ * A batch (up to 500 meetings) heartbeats after each one, so a worker lost
+ * mid-step is still noticed within 20 s while a long batch may run for minutes.
+ */
 const calendar: ActivityOptions = {
-  startToCloseTimeout: '20s',
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '20s',
   retry: {
     initialInterval: '500ms',
     backoffCoefficient: 2,
@@ -51,6 +56,7 @@ export const STEP_OPTIONS: Record<ActionType, ActivityOptions> = {
   update_meeting: calendar,
   cancel_meeting: calendar,
   check_availability: calendar,
+  find_meetings: calendar,
   schedule_reminder: calendar,
   send_email: delivery,
   send_sms: delivery,
@@ -94,9 +100,13 @@ export const CAPACITY_OPTIONS: LocalActivityOptions = {
 
 export const REMINDER_OPTIONS: ActivityOptions = delivery;
 
-/** Undo steps: retried through an outage of about five minutes, then recorded as failed. */
+/**
+ * Undo steps: retried through an outage of about five minutes, then recorded as
+ * failed. A batch's undo heartbeats after each meeting, as its step did.
+ */
 export const UNDO_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '30s',
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,

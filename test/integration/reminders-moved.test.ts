@@ -95,7 +95,7 @@ describe('a reminder whose row moved without its workflow hearing of it', () => 
     const { meeting } = await calendar.update({
       tenant_id: h.tenant.id,
       idempotency_key: `test:${reminder_id}`,
-      ref: { meeting_id: meetingId, timezone: 'UTC' },
+      ref: { meeting_id: meetingId },
       changes: { start: new Date(futureSlot(121, 10) + 'Z') },
     });
     const fireAt = new Date(Date.parse(meeting.start_time) - 3600_000);

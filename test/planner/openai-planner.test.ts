@@ -96,7 +96,7 @@ describe('OpenAI planner', () => {
     expect(format.type).toBe('json_schema');
     const variants = format.json_schema.schema.properties.actions.items.anyOf;
     expect(variants.map((v) => v.properties.type.const)).toContain('schedule_reminder');
-    expect(variants).toHaveLength(10);
+    expect(variants).toHaveLength(11);
     const [system, user] = messagesOf(request);
     expect(system!.content).toContain('book_meeting: Books a meeting');
     expect(JSON.parse(user!.content)).toMatchObject({

@@ -26,6 +26,8 @@ export interface FakeGoogle {
   received: GoogleRequest[];
   /** Calendar events by id, as the fake stores them. */
   events: Map<string, Json>;
+  /** The calendar id each event is on. */
+  calendarOf: Map<string, string>;
   /** Gmail messages sent, as their raw MIME. */
   sent: string[];
   /** A code the consent page would hand back to `account`, granting these scopes (and a fresh refresh token). */
@@ -59,12 +61,14 @@ const apiError = (status: number, message: string, reason: string): GoogleAnswer
  * A loopback server speaking Google's wire formats, for the real googleapis
  * client: the OAuth token endpoint (authorization_code and refresh_token
  * grants, `{"error":"invalid_grant"}`), Calendar v3 events insert, get,
- * list, patch and delete and freeBusy, and Gmail's users.messages.send.
+ * list (timeMin, timeMax, q), patch and delete and freeBusy, each calendar
+ * id its own calendar, and Gmail's users.messages.send.
  * API calls need a bearer token the token endpoint gave and that is still good.
  */
 export async function startFakeGoogle(): Promise<FakeGoogle> {
   const received: GoogleRequest[] = [];
   const events = new Map<string, Json>();
+  const calendarOf = new Map<string, string>();
   const sent: string[] = [];
   const codes = new Map<string, { scopes: string[]; account: string }>();
   const grants = new Map<string, { scopes: string[]; account: string; revoked: boolean }>();
@@ -119,16 +123,18 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     if (method === 'POST' && path === '/calendar/v3/freeBusy') {
       const from = Date.parse(body.timeMin);
       const to = Date.parse(body.timeMax);
-      const busy = [...events.values()]
-        .filter((e) => e.status !== 'cancelled')
-        .filter((e) => Date.parse(e.start.dateTime) < to && Date.parse(e.end.dateTime) > from)
-        .map((e) => ({ start: e.start.dateTime, end: e.end.dateTime }));
+      const busyOf = (calendarId: string) =>
+        [...events.values()]
+          .filter((e) => calendarOf.get(e.id) === calendarId && e.status !== 'cancelled')
+          .filter((e) => Date.parse(e.start.dateTime) < to && Date.parse(e.end.dateTime) > from)
+          .map((e) => ({ start: e.start.dateTime, end: e.end.dateTime }));
       const calendars = Object.fromEntries(
-        (body.items as { id: string }[]).map((i) => [i.id, { busy }]),
+        (body.items as { id: string }[]).map((i) => [i.id, { busy: busyOf(i.id) }]),
       );
       return { status: 200, body: { kind: 'calendar#freeBusy', calendars } };
     }
     if (!eventPath) return apiError(404, 'Not Found', 'notFound');
+    const calendarId = decodeURIComponent(eventPath[1]!);
     const id = eventPath[2] && decodeURIComponent(eventPath[2]);
     if (method === 'POST' && !id) {
       if (!body.summary) return apiError(400, 'Missing summary.', 'required');
@@ -165,15 +171,29 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
         sendUpdates: query.get('sendUpdates'),
       };
       events.set(eventId, event);
+      calendarOf.set(eventId, calendarId);
       return { status: 200, body: event };
     }
     if (method === 'GET' && !id) {
+      const timeMin = query.get('timeMin');
+      const timeMax = query.get('timeMax');
+      const q = query.get('q')?.toLowerCase();
       const items = [...events.values()]
+        .filter((e) => calendarOf.get(e.id) === calendarId)
         .filter((e) => query.get('showDeleted') === 'true' || e.status !== 'cancelled')
+        .filter((e) => !timeMin || Date.parse(e.end.dateTime) > Date.parse(timeMin))
+        .filter((e) => !timeMax || Date.parse(e.start.dateTime) < Date.parse(timeMax))
+        .filter(
+          (e) =>
+            !q ||
+            String(e.summary ?? '')
+              .toLowerCase()
+              .includes(q),
+        )
         .sort((a, b) => Date.parse(a.start.dateTime) - Date.parse(b.start.dateTime));
       return { status: 200, body: { kind: 'calendar#events', items } };
     }
-    const event = id ? events.get(id) : undefined;
+    const event = id && calendarOf.get(id) === calendarId ? events.get(id) : undefined;
     if (!event) return apiError(404, 'Not Found', 'notFound');
     if (method === 'GET') return { status: 200, body: event };
     if (method === 'PATCH') {
@@ -231,6 +251,7 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     baseUrl: `http://127.0.0.1:${port}`,
     received,
     events,
+    calendarOf,
     sent,
     issueCode(scopes, account = 'default') {
       const code = token('4/');

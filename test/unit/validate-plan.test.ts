@@ -213,7 +213,7 @@ describe('validatePlan refuses, naming the step and the reason:', () => {
       'a match with no criteria',
       plan({ type: 'cancel_meeting', params: { match: {} } }),
       'actions[0].params.match',
-      /at least one of attendee, date or title/,
+      /at least one of attendee, date, from, to, title or calendar/,
     ],
   ])('%s', (_name, input, path, message) => {
     const errors = errorsOf(input);
