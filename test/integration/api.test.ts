@@ -269,13 +269,14 @@ describe('GET /v1/plans', () => {
 });
 
 describe('reference endpoints', () => {
-  it('lists exactly the ten allowlisted actions with JSON Schemas', async () => {
+  it('lists exactly the eleven allowlisted actions with JSON Schemas', async () => {
     const res = await h.api('GET', '/v1/actions');
     expect(res.body.data.map((a: { type: string }) => a.type)).toEqual([
       'book_meeting',
       'update_meeting',
       'cancel_meeting',
       'check_availability',
+      'find_meetings',
       'send_email',
       'send_sms',
       'schedule_reminder',
@@ -285,8 +286,14 @@ describe('reference endpoints', () => {
     ]);
     const book = res.body.data[0];
     expect(book.params_schema.properties.duration_minutes.default).toBe(30);
-    expect(book.params_schema.required).toEqual(['title']);
-    expect(book).toMatchObject({ undoable: true, undo: 'cancels the booked meeting' });
+    // One booking's title, or several under items: neither field is required on its own.
+    expect(Object.keys(book.params_schema.properties)).toEqual(
+      expect.arrayContaining(['title', 'items', 'calendar']),
+    );
+    expect(book).toMatchObject({
+      undoable: true,
+      undo: 'cancels the booked meeting, or every booked item',
+    });
     expect(res.body.data.find((a: { type: string }) => a.type === 'send_email')).toMatchObject({
       undoable: false,
     });
