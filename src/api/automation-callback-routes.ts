@@ -11,7 +11,7 @@ import {
 import { completeAutomation } from '../workflows/definitions';
 import { HttpError } from './http-error';
 import { parseBody } from './parse-body';
-import { isTemporalUnavailable, temporalUnavailable } from './temporal-unavailable';
+import { updateRefusal } from './update-refusal';
 
 export interface AutomationCallbackRoutesDeps {
   temporal: Client;
@@ -59,19 +59,9 @@ export function automationCallbackRoutes(deps: AutomationCallbackRoutesDeps): Ro
 
 const refusedToken = (message: string) => new HttpError(401, 'invalid_callback', message);
 
-function refusal(err: unknown): unknown {
-  if (isTemporalUnavailable(err)) return temporalUnavailable(err);
-  const name = (err as Error).name;
-  if (name === 'WorkflowUpdateFailedError') {
-    const cause = (err as Error).cause as Error | undefined;
-    return new HttpError(
-      409,
-      'not_waiting',
-      cause?.message ?? 'the step is not waiting for the automation to report back',
-    );
-  }
-  if (name === 'WorkflowNotFoundError' || /already completed/i.test((err as Error).message)) {
-    return new HttpError(409, 'plan_ended', 'the plan is no longer running');
-  }
-  return err;
-}
+const refusal = (err: unknown) =>
+  updateRefusal(
+    err,
+    { code: 'not_waiting', message: 'the step is not waiting for the automation to report back' },
+    () => new HttpError(409, 'plan_ended', 'the plan is no longer running'),
+  );

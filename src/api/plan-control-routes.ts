@@ -15,7 +15,7 @@ import {
 import { HttpError, notFound } from './http-error';
 import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
-import { isTemporalUnavailable, temporalUnavailable } from './temporal-unavailable';
+import { updateRefusal } from './update-refusal';
 import { canSee, isOwnPlan } from './plan-visibility';
 import { principalOf, tenantOf } from './tenant-context';
 
@@ -117,19 +117,9 @@ const ended = (status: string) =>
   new HttpError(409, 'plan_ended', `the plan has already ended (${status})`);
 
 /** A decision the workflow refused, or a plan whose workflow has ended, is a conflict. */
-function refusal(err: unknown, status: string): unknown {
-  if (isTemporalUnavailable(err)) return temporalUnavailable(err);
-  const name = (err as Error).name;
-  if (name === 'WorkflowUpdateFailedError') {
-    const cause = (err as Error).cause as Error | undefined;
-    return new HttpError(
-      409,
-      'not_awaiting_approval',
-      cause?.message ?? 'the plan is not awaiting approval',
-    );
-  }
-  if (name === 'WorkflowNotFoundError' || /already completed/i.test((err as Error).message)) {
-    return ended(status);
-  }
-  return err;
-}
+const refusal = (err: unknown, status: string) =>
+  updateRefusal(
+    err,
+    { code: 'not_awaiting_approval', message: 'the plan is not awaiting approval' },
+    () => ended(status),
+  );
