@@ -20,6 +20,11 @@ export const EMAIL_TEMPLATES = {
     subject: 'Cancelled: {{title}}',
     body: '{{title}} on {{when}} has been cancelled.',
   },
+  // "send the follow-up on Monday": after the meeting, so it thanks rather than invites.
+  meeting_follow_up: {
+    subject: 'Following up: {{title}}',
+    body: 'Thank you for {{title}} on {{when}}.',
+  },
   reminder: {
     subject: 'Reminder: {{title}}',
     body: 'Reminder: {{title}} starts {{when}}.\n\nJoin: {{join_link}}',

@@ -127,6 +127,7 @@ export const emailTemplates = [
   'meeting_confirmation',
   'meeting_update',
   'meeting_cancellation',
+  'meeting_follow_up',
   'reminder',
 ] as const;
 

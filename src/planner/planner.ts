@@ -30,10 +30,29 @@ export interface PlannedStep {
   params: Record<string, unknown>;
   use_result_from?: number;
   condition?: 'always' | 'if_previous_success' | 'if_previous_failed';
+  /** Not before this ISO local time, or this offset from the chained step's start ("-10m"). */
+  not_before?: string;
+}
+
+/**
+ * Someone the sentence names without an address ("with Bob", "text bob from
+ * acme"): the tenant's contacts decide who it is before the plan is submitted
+ * (src/contacts/resolve-people.ts). Until then the step lacks that address.
+ */
+export interface PersonReference {
+  /** As written, without a leading "my"/"our": "Bob", "bob from acme". */
+  name: string;
+  /** The index of the step in `actions` the address belongs to. */
+  step: number;
+  /** A list (`attendees`, a message's `to`) gets the address appended; a call's `to` and `match.attendee` are set. */
+  field: 'attendees' | 'to' | 'match.attendee';
+  kind: 'email' | 'phone';
 }
 
 export interface PlannerResult {
   actions: PlannedStep[];
+  /** People named without an address, still to be looked up in the tenant's contacts. */
+  people?: PersonReference[];
   /** 0..1: how much of the sentence the planner understood. */
   confidence: number;
   reasoning: string;

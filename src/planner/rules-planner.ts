@@ -1,5 +1,12 @@
 import { validatePlan } from '../plan/validate-plan';
-import { CannotPlanError, type PlanOptions, type Planner, type PlannerResult } from './planner';
+import { STAND_IN_ADDRESS, withAddresses } from './people';
+import {
+  CannotPlanError,
+  type PersonReference,
+  type PlanOptions,
+  type Planner,
+  type PlannerResult,
+} from './planner';
 import { availabilityRule } from './rules/availability-rule';
 import { bookRule, shareDays } from './rules/book-rule';
 import { campaignRule, automationRule } from './rules/campaign-rules';
@@ -125,9 +132,16 @@ export function planWithRules(intent: string, options: PlanOptions): PlannerResu
   shareDays(grouped.flat(), { ref, guess });
   shareContent(grouped);
   const actions = linkSteps(grouped, guess);
+  const people: PersonReference[] = grouped
+    .flat()
+    .flatMap((d, step) => (d.people ?? []).map((p) => ({ ...p, step })));
+  // Checked as it will be once the contacts give each person's address.
+  const complete = people.length
+    ? withAddresses(actions, people, (p) => STAND_IN_ADDRESS[p.kind])
+    : actions;
   // No timezone: makeReference has already refused an unknown zone, and checking it again
   // (a new Intl.DateTimeFormat) was the largest single cost of planning a short sentence.
-  const check = validatePlan({ intent: text.slice(0, 2000), actions });
+  const check = validatePlan({ intent: text.slice(0, 2000), actions: complete });
   if (!check.ok) {
     // What the sentence asks for breaks a bound (a 300-character subject): say which, never a 500.
     const errors = check.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
@@ -142,6 +156,7 @@ export function planWithRules(intent: string, options: PlanOptions): PlannerResu
     Math.round(Math.min(MAX_CONFIDENCE, Math.max(0.05, coverage * penalty)) * 100) / 100;
   return {
     actions,
+    ...(people.length > 0 && { people }),
     confidence,
     reasoning: `Rules read ${actions.length} step(s): ${describeSteps(actions)}. Understood ${understood} of ${words} meaningful words.`,
     planner: 'rules',

@@ -45,6 +45,17 @@ export function mismatches(c: CorpusCase, outcome: Outcome): string[] {
         `${at}: use_result_from ${got.use_result_from}, expected ${want.use_result_from}`,
       );
     }
+    if (got.not_before !== want.not_before) {
+      problems.push(`${at}: not_before ${got.not_before}, expected ${want.not_before}`);
+    }
+    const people = (outcome.result.people ?? [])
+      .filter((p) => p.step === i)
+      .map(({ step: _step, ...p }) => p);
+    if (!isDeepStrictEqual(people, want.people ?? [])) {
+      problems.push(
+        `${at}: people ${JSON.stringify(people)}, expected ${JSON.stringify(want.people ?? [])}`,
+      );
+    }
     if ((got.condition ?? 'always') !== (want.condition ?? 'always')) {
       problems.push(`${at}: condition ${got.condition}, expected ${want.condition ?? 'always'}`);
     }

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { STAND_IN_ADDRESS, withAddresses } from '../../src/planner/people';
 import { validatePlan } from '../../src/plan/validate-plan';
 import { CannotPlanError } from '../../src/planner/planner';
 import { createRulesPlanner } from '../../src/planner/rules-planner';
@@ -44,7 +45,11 @@ describe('rules planner corpus', () => {
         const check = validatePlan({
           intent: c.intent,
           timezone: c.timezone ?? TIMEZONE,
-          actions: result.actions,
+          actions: withAddresses(
+            result.actions,
+            result.people ?? [],
+            (p) => STAND_IN_ADDRESS[p.kind],
+          ),
         });
         expect(check.ok).toBe(true);
       }

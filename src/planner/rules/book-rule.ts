@@ -12,6 +12,7 @@ import {
   takeTitle,
   takeTopic,
 } from './meeting-parts';
+import { takePeople } from './people';
 import { takeDuration } from './quantities';
 import { fromLocal, localIso } from './reference';
 import { PART_OF_DAY_HOURS, takeWhen, type When } from './when';
@@ -22,9 +23,8 @@ export const DEFAULT_MEETING_MINUTES = 30;
 const BOOK_IT =
   /^\s*(?:it|that|this|one|the (?:first )?(?:slot|time|one))\b(?:\s+(?:in|for me|then))?/i;
 
-/** "with john", "with the team": someone named without an address the plan could invite. */
-const UNRESOLVED_PERSON =
-  /\bwith\s+(?<who>(?!me\b|my calendar\b)(?:(?:the|my|our)\s+)?[a-z][\w'-]*)/i;
+/** "with the team", "with sales": a group the contacts cannot name one address for. */
+const UNRESOLVED_GROUP = /\bwith\s+(?<who>(?!me\b|my calendar\b)the\s+[a-z][\w'-]*)/i;
 
 /**
  * "book a 45-minute demo with a@x.com on Jan 13 at 3pm titled Kickoff" →
@@ -33,6 +33,21 @@ const UNRESOLVED_PERSON =
  * missing_information. Returns null when the clause names no meeting.
  */
 export function bookRule(clause: ClauseText, ctx: RuleContext, noun?: string): Draft[] | null {
+  const people: string[] = [];
+  const drafts = readBooking(clause, ctx, noun, people);
+  const booking = drafts?.find((d) => d.type === 'book_meeting');
+  if (booking && people.length > 0) {
+    booking.people = people.map((name) => ({ name, field: 'attendees', kind: 'email' }));
+  }
+  return drafts;
+}
+
+function readBooking(
+  clause: ClauseText,
+  ctx: RuleContext,
+  noun: string | undefined,
+  people: string[],
+): Draft[] | null {
   if (clause.has(NOT_A_MEETING) && !clause.has(/@/)) {
     throw new CannotPlanError(
       'outside_allowlist',
@@ -54,8 +69,9 @@ export function bookRule(clause: ClauseText, ctx: RuleContext, noun?: string): D
 
   // "find a free slot with ed@x.com … and book it": the people the slot was found for.
   if (attendees.length === 0 && slot?.with) attendees.push(...slot.with);
-  const named = attendees.length === 0 ? clause.take(UNRESOLVED_PERSON)?.groups?.who : undefined;
-  if (named) {
+  people.push(...takePeople(clause, '\\bwith\\s+'));
+  const named = people.length === 0 ? clause.take(UNRESOLVED_GROUP)?.groups?.who : undefined;
+  if (named && attendees.length === 0) {
     throw new CannotPlanError(
       'missing_information',
       `who is "${named}"? Give an email address to invite them`,
@@ -67,7 +83,9 @@ export function bookRule(clause: ClauseText, ctx: RuleContext, noun?: string): D
   const duration = meetingMinutes(explicitMinutes, slotWindow ? null : when, ctx);
   const what = kind ?? (bookIt ? (slot?.noun ?? null) : null);
   const params: Record<string, unknown> = {
-    title: title ?? (topic ? `${nounTitle(what)} about ${topic}` : defaultTitle(what, attendees)),
+    title:
+      title ??
+      (topic ? `${nounTitle(what)} about ${topic}` : defaultTitle(what, [...attendees, ...people])),
     duration_minutes: duration,
   };
   // No attendees is a block in the user's own calendar ("lunch tomorrow at 12:30").

@@ -2,17 +2,7 @@ import { CannotPlanError } from '../planner';
 import { tidy, type ClauseText } from './clause-text';
 import { takeEmails } from './contacts';
 import type { Draft, RuleContext } from './draft';
-import { takeWhen } from './when';
-
-function refuseLater(clause: ClauseText, ctx: RuleContext, what: string): void {
-  const when = takeWhen(clause, ctx.ref);
-  if (when && (when.time ?? when.dayGiven)) {
-    throw new CannotPlanError(
-      'outside_allowlist',
-      `${what} start when the plan runs; starting at "${when.text}" is not supported`,
-    );
-  }
-}
+import { takeSendTime } from './send-time';
 
 /**
  * "start the spring sale campaign for vip customers" → start_campaign {
@@ -31,7 +21,7 @@ export function campaignRule(clause: ClauseText, ctx: RuleContext): Draft[] {
       /\bcampaign\s+(?:called\s+|named\s+)?(?<n>[\w&'-]+(?: (?!on\b|at\b|in\b|next\b|tomorrow\b)[\w&'-]+)*)/i,
     )?.groups?.n;
   clause.take(/\bcampaign\b/i);
-  refuseLater(clause, ctx, 'campaigns');
+  const later = takeSendTime(clause, ctx);
   const campaign = name ? tidy(name).replace(/^(?:the|our|my)\s+/i, '') : '';
   if (!campaign)
     throw new CannotPlanError('missing_information', 'which campaign? No campaign name was given');
@@ -39,7 +29,7 @@ export function campaignRule(clause: ClauseText, ctx: RuleContext): Draft[] {
   if (emails.length > 0) params.audience = emails;
   else if (audience && tidy(audience))
     params.audience = tidy(audience).replace(/^(?:the|our|my)\s+/i, '');
-  return [{ type: 'start_campaign', params }];
+  return [{ type: 'start_campaign', params, ...later }];
 }
 
 /** "trigger the onboarding automation" → trigger_automation { automation: 'onboarding' }. */
@@ -54,7 +44,7 @@ export function automationRule(clause: ClauseText, ctx: RuleContext): Draft[] {
       /\b(?:automation|workflow|webhook|zap)\s+(?:called\s+|named\s+)?(?<n>[a-z0-9][\w-]*)/i,
     )?.groups?.n;
   clause.take(/\b(?:automation|workflow|webhook|zap)\b/i);
-  refuseLater(clause, ctx, 'automations');
+  const later = takeSendTime(clause, ctx);
   const automation = (name ?? '')
     .trim()
     .replace(/^(?:the|our|my)\s+/i, '')
@@ -72,5 +62,5 @@ export function automationRule(clause: ClauseText, ctx: RuleContext): Draft[] {
     params.payload = emails.length === 1 ? { email: emails[0] } : { emails };
     ctx.guess(`passed ${emails.join(', ')} to the automation as its payload`, 0.95);
   }
-  return [{ type: 'trigger_automation', params }];
+  return [{ type: 'trigger_automation', params, ...later }];
 }

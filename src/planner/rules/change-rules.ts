@@ -3,7 +3,8 @@ import { tidy, type ClauseText } from './clause-text';
 import { takeEmails } from './contacts';
 import type { Draft, RuleContext } from './draft';
 import { takeMeetingNoun, takeTitle } from './meeting-parts';
-import { AMOUNT_TEXT, takeDuration } from './quantities';
+import { takePeople } from './people';
+import { AMOUNT_TEXT, amountMinutes, formatOffset, takeDuration } from './quantities';
 import { fromLocal, localIso } from './reference';
 import { takeWhen } from './when';
 
@@ -14,11 +15,23 @@ const WEEKDAY = /\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day
 interface Match {
   attendee?: string;
   date?: string;
+  from?: string;
+  to?: string;
   title?: string;
 }
 
-/** Reads which existing meeting a clause means: an attendee, a day, a quoted title. */
-function takeMatch(clause: ClauseText, ctx: RuleContext): Match {
+/** A match and the person it names without an address ("my call with bob"). */
+interface Found {
+  match: Match;
+  person?: string;
+}
+
+/**
+ * Reads which existing meeting a clause means: an attendee (an address, or a
+ * name the contacts know), a day, a quoted title. With `atHour`, an hour
+ * given selects the meeting starting then ("push my 3pm back an hour").
+ */
+function takeMatch(clause: ClauseText, ctx: RuleContext, atHour = false): Found {
   const match: Match = {};
   const attendees = takeEmails(clause);
   if (attendees.length > 1)
@@ -28,20 +41,61 @@ function takeMatch(clause: ClauseText, ctx: RuleContext): Match {
   if (title) match.title = title;
   takeMeetingNoun(clause);
   const when = takeWhen(clause, ctx.ref);
-  if (when) {
+  const people = attendees.length === 0 ? takePeople(clause, '\\bwith\\s+') : [];
+  if (people.length > 1) ctx.guess(`matching the meeting by its first attendee, ${people[0]}`);
+  if (when?.time && atHour) {
+    match.from = when.time;
+    match.to = localIso(fromLocal(when.time, ctx.ref).plus({ minutes: 1 }));
+    if (!when.dayGiven) ctx.guess(`no day given for the meeting; assumed ${when.date}`);
+  } else if (when) {
     match.date = when.date;
     if (when.time)
       ctx.guess(`meetings are matched by day; the hour in "${when.text}" is not used`, 0.95);
   }
-  return match;
+  return people[0] ? { match, person: people[0] } : { match };
 }
 
-function requireMatch(match: Match, clause: ClauseText): Match {
-  if (match.attendee ?? match.date ?? match.title) return match;
+function requireMatch(found: Found, clause: ClauseText): Found {
+  const { match } = found;
+  if (match.attendee ?? match.date ?? match.from ?? match.title ?? found.person) return found;
   throw new CannotPlanError(
     'missing_information',
     `which meeting? Give an attendee's email, a day or a title: "${clause.original.trim()}"`,
   );
+}
+
+/** The draft of a change to the meeting `found` selects. */
+function changeDraft(
+  type: 'cancel_meeting' | 'update_meeting',
+  found: Found,
+  params: Record<string, unknown>,
+): Draft {
+  const draft: Draft = { type, params: { match: found.match, ...params } };
+  if (found.person) {
+    draft.people = [{ name: found.person, field: 'match.attendee', kind: 'email' }];
+  }
+  return draft;
+}
+
+/** "back an hour", "30 minutes earlier", "forward by a day": a move by an amount, as "+1h", "-30m". */
+function takeShift(clause: ClauseText): string | null {
+  const m = clause.take(
+    new RegExp(
+      `\\b(?:(?<dir>back|out|forward|up|ahead)\\s+(?:by\\s+)?(?<a>${AMOUNT_TEXT})|(?:by\\s+)?(?<b>${AMOUNT_TEXT})\\s+(?<dir2>later|earlier|back|forward)|by\\s+(?<c>${AMOUNT_TEXT}))`,
+      'i',
+    ),
+  );
+  const g = m?.groups;
+  const minutes = amountMinutes(g?.a ?? g?.b ?? g?.c ?? '');
+  if (!m || minutes === null || minutes <= 0) return null;
+  const dir = (g?.dir ?? g?.dir2 ?? '').toLowerCase();
+  // "by an hour" alone goes the way the verb does: push, delay and postpone go later.
+  const earlier =
+    dir === 'forward' ||
+    dir === 'up' ||
+    dir === 'earlier' ||
+    (!dir && /^\s*(?:pull|bring)\b/i.test(clause.original));
+  return `${earlier ? '-' : '+'}${formatOffset(minutes)}`;
 }
 
 /**
@@ -60,11 +114,9 @@ export function cancelRule(clause: ClauseText, ctx: RuleContext): Draft[] {
     );
   }
   const reason = clause.take(/\b(?:because|since|as|due to|reason:?)\s+(?<take>.+)$/i);
-  const match = requireMatch(takeMatch(clause, ctx), clause);
-  const params: Record<string, unknown> = { match };
+  const found = requireMatch(takeMatch(clause, ctx), clause);
   const why = tidy(reason?.groups?.take ?? '');
-  if (why) params.reason = why;
-  return [{ type: 'cancel_meeting', params }];
+  return [changeDraft('cancel_meeting', found, why ? { reason: why } : {})];
 }
 
 /**
@@ -73,18 +125,10 @@ export function cancelRule(clause: ClauseText, ctx: RuleContext): Draft[] {
  * (a time, a length or a new name); the text before it finds the meeting.
  */
 export function updateRule(clause: ClauseText, ctx: RuleContext): Draft[] {
-  if (
-    clause.has(
-      new RegExp(
-        `\\b(?:by|back|forward|out)\\s+(?:by\\s+)?${AMOUNT_TEXT}|${AMOUNT_TEXT}\\s+(?:later|earlier)`,
-        'i',
-      ),
-    )
-  ) {
-    throw new CannotPlanError(
-      'missing_information',
-      'shifting a meeting by an amount needs its current time; give the new time instead',
-    );
+  const shift = takeShift(clause);
+  if (shift) {
+    const found = requireMatch(takeMatch(clause, ctx, true), clause);
+    return [changeDraft('update_meeting', found, { shift })];
   }
   const renaming = /\b(?:rename|retitle|title|name)\b/i.test(clause.original);
   const split = lastSplit(clause.rest);
@@ -100,7 +144,8 @@ export function updateRule(clause: ClauseText, ctx: RuleContext): Draft[] {
     if (title) params.title = title;
   }
   if (split !== null) clause.blank(split.index, split.at - split.index);
-  const match = requireMatch(takeMatch(clause, ctx), clause);
+  const found = requireMatch(takeMatch(clause, ctx), clause);
+  const { match } = found;
 
   if (when?.time) {
     // "move tomorrow's call to 4pm": an hour alone keeps the meeting's day.
@@ -127,7 +172,7 @@ export function updateRule(clause: ClauseText, ctx: RuleContext): Draft[] {
       'what should change? Give a new time, length or title',
     );
   }
-  return [{ type: 'update_meeting', params: { match, ...params } }];
+  return [changeDraft('update_meeting', found, params)];
 }
 
 /** Where the last " to "/" until " starts and where the text after it begins. */

@@ -2,6 +2,7 @@ import type { ActionType } from '../../plan/action-types';
 import type { ClauseText } from './clause-text';
 import type { ConditionKind } from './lexicon';
 import type { Reference } from './reference';
+import type { PersonReference } from '../planner';
 
 /** A step as a clause rule proposes it, before steps are linked to each other. */
 export interface Draft {
@@ -27,6 +28,10 @@ export interface Draft {
    * and text +1…: …"), or a failure handler's default; else the plan is refused with this.
    */
   missingContent?: string;
+  /** When the step waits for: an ISO local time, or an offset from the chained meeting's start. */
+  notBefore?: string;
+  /** People the clause names without an address; the contacts fill them in after planning. */
+  people?: Omit<PersonReference, 'step'>[];
   /** The condition names the meeting ("if the booking fails"), not just the step before. */
   conditionOnMeeting?: boolean;
 }

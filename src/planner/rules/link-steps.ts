@@ -38,6 +38,7 @@ export function linkSteps(clauses: ClauseDrafts, guess: (message: string) => voi
     clause.forEach((draft, k) => {
       const index = drafts.length;
       const step: PlannedStep = { type: draft.type, params: { ...draft.params } };
+      if (draft.notBefore) step.not_before = draft.notBefore;
       const chainTo = resolveChain(draft, drafts);
       if (chainTo !== undefined) step.use_result_from = chainTo;
       else if (draft.requiresChain)
@@ -156,6 +157,7 @@ function nobodyToWrite(step: PlannedStep, chained: Draft): boolean {
     byEmail &&
     step.params.to === undefined &&
     chained.type === 'book_meeting' &&
-    chained.params.attendees === undefined
+    chained.params.attendees === undefined &&
+    !chained.people?.some((p) => p.field === 'attendees')
   );
 }
