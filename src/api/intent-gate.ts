@@ -20,6 +20,8 @@ export interface GateInput {
   /** The independent check for untrusted text planned by a model: the rules planner. */
   check: Planner;
   options: PlanOptions;
+  /** Addresses the tenant's own contacts gave for names in the text. */
+  fromContacts?: readonly string[];
 }
 
 export type Gate =
@@ -31,9 +33,10 @@ export type Gate =
  * - rejected when the planner's confidence is under the reject threshold;
  * - held for approval when the effective confidence is under the
  *   auto-execute threshold, or when any email address or phone number in the
- *   plan is not written in the text (for every planner and source: the
- *   tenant has no contacts list yet, so the text is the only source of
- *   addresses the caller did not choose);
+ *   plan is neither written in the text nor what the tenant's contacts gave
+ *   for a name in it (for every planner and source; for text a third party
+ *   wrote, a contact's address counts as unknown too, since the writer chose
+ *   whom to reach);
  * - otherwise run.
  * The effective confidence is the planner's, except for a model's plan of
  * untrusted text: then it is the lower of the model's number and the rules
@@ -61,10 +64,11 @@ export async function gateIntent(input: GateInput): Promise<Gate> {
         : `the planner's confidence ${confidence.toFixed(2)} is below the auto-execute threshold ${thresholds.auto_execute_threshold}`,
     );
   }
+  const known = new Set(UNTRUSTED_SOURCES.includes(input.source) ? [] : (input.fromContacts ?? []));
   const unknown = [
     ...new Set(
       recipientsOf(result.actions)
-        .filter((r) => !appearsIn(input.text, r.address))
+        .filter((r) => !appearsIn(input.text, r.address) && !known.has(r.address))
         .map((r) => r.address),
     ),
   ];

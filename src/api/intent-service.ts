@@ -9,6 +9,7 @@ import {
   type NewDecision,
 } from '../db/decisions-repository';
 import { SUBMITTING } from '../db/plans-repository';
+import { resolvePeople } from '../contacts/resolve-people';
 import { CannotPlanError, type Planner, type PlannerResult } from '../planner/planner';
 import type { Tenant } from '../tenants/tenants-repository';
 import type { PlanWorkflowInput } from '../workflows/definitions';
@@ -111,6 +112,23 @@ export function createIntentService(deps: IntentServiceDeps) {
           ),
         );
       }
+      let fromContacts: string[] = [];
+      if (result.people?.length) {
+        const resolved = await resolvePeople(deps.db, tenant.id, result);
+        if (!resolved.ok) {
+          const detail = `missing_information: ${resolved.message}`;
+          return refuse(
+            await decide(
+              result,
+              { outcome: 'rejected', reason: detail, plan_id: null, effective_confidence: null },
+              (id) =>
+                errorAnswer(id, 422, 'cannot_plan', resolved.message, detail, resolved.problems),
+            ),
+          );
+        }
+        result = resolved.result;
+        fromContacts = resolved.addresses;
+      }
       const summary = {
         actions: result.actions,
         confidence: result.confidence,
@@ -135,6 +153,7 @@ export function createIntentService(deps: IntentServiceDeps) {
         thresholds: tenant.settings.planner,
         check: deps.check,
         options,
+        fromContacts,
       });
       if (gate.kind === 'reject') {
         return refuse(

@@ -1,0 +1,151 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import { withAddresses } from '../planner/people';
+import type { PersonReference, PlannerResult } from '../planner/planner';
+import { searchContacts, type ScoredContact } from './contacts-repository';
+
+/** How far the best match must lead the next one to count as the person meant, in hundredths of a score. */
+const CLEAR_LEAD = 20;
+/** A whole word of the name or an alias, or the address itself. */
+const EXACT = 0.99;
+const MAX_CANDIDATES = 5;
+
+/** A contact offered when a name fits several. */
+export interface Candidate {
+  contact_id: string;
+  name: string;
+  address: string | null;
+}
+
+export type PersonLookup =
+  | { found: true; name: string; contact: ScoredContact; address: string }
+  | { found: false; name: string; message: string; candidates: Candidate[] };
+
+/**
+ * Finds who a name means in the tenant's contacts: "bob", "Jonh" (trigram
+ * similarity), "bob from acme" (a Bob whose address or aliases name acme),
+ * or an address the contact has ("text him" after a booking with
+ * jo@x.com). One clear match gives its first address of the wanted kind;
+ * several, none, or a contact without such an address is a question to ask.
+ */
+export async function lookUpPerson(
+  db: Kysely<Database>,
+  tenantId: string,
+  person: Pick<PersonReference, 'name' | 'kind'>,
+): Promise<PersonLookup> {
+  const { name, kind } = person;
+  const [who, from] = name.split(/\s+from\s+/i, 2) as [string, string | undefined];
+  let found = await searchContacts(db, tenantId, who, 20);
+  if (from) {
+    const org = from.toLowerCase();
+    found = found.filter(
+      (c) =>
+        c.search_text.includes(org) ||
+        c.emails.some((e) => e.split('@')[1]?.toLowerCase().includes(org)),
+    );
+  }
+  const addressOf = (c: ScoredContact) => (kind === 'email' ? c.emails[0] : c.phones[0]) ?? null;
+  const candidates = found
+    .slice(0, MAX_CANDIDATES)
+    .map((c) => ({ contact_id: c.id, name: c.name, address: addressOf(c) }));
+  const [best, next] = found;
+  if (!best) {
+    return {
+      found: false,
+      name,
+      message: `no contact matches "${name}"; add one with POST /v1/contacts or give ${kind === 'email' ? 'an email address' : 'a phone number'}`,
+      candidates,
+    };
+  }
+  const clear =
+    !next ||
+    (best.score >= EXACT && next.score < EXACT) ||
+    // Scores come rounded to hundredths: compare them so, not as 0.6 - 0.4 = 0.1999….
+    Math.round((best.score - next.score) * 100) >= CLEAR_LEAD;
+  if (!clear) {
+    const list = candidates.map((c) => describe(c)).join(', ');
+    return { found: false, name, message: `which "${name}"? It could be ${list}`, candidates };
+  }
+  const address = addressOf(best);
+  if (!address) {
+    return {
+      found: false,
+      name,
+      message: `${best.name} has no ${kind === 'email' ? 'email address' : 'phone number'} in your contacts`,
+      candidates: candidates.slice(0, 1),
+    };
+  }
+  return { found: true, name, contact: best, address };
+}
+
+function describe(c: Candidate): string {
+  return c.address ? `${c.name} <${c.address}>` : c.name;
+}
+
+/** A field the contacts could not fill, with whom it might mean. */
+export interface PersonProblem {
+  path: string;
+  message: string;
+  candidates: Candidate[];
+}
+
+export type ResolvedPeople =
+  | { ok: true; result: PlannerResult; addresses: string[] }
+  | { ok: false; message: string; problems: PersonProblem[] };
+
+/**
+ * Fills in every person a plan names without an address, from the tenant's
+ * contacts, and says so in the warnings. Any name that fits nobody, several
+ * people, or someone without the address the step needs leaves the plan
+ * unfilled: one question per such name.
+ */
+export async function resolvePeople(
+  db: Kysely<Database>,
+  tenantId: string,
+  result: PlannerResult,
+): Promise<ResolvedPeople> {
+  const people = result.people ?? [];
+  // One lookup per name and kind: "book with bob and text him" asks about Bob once.
+  const lookups = new Map<string, Promise<PersonLookup>>();
+  const found = await Promise.all(
+    people.map((p) => {
+      const key = `${p.kind}\n${p.name.toLowerCase()}`;
+      if (!lookups.has(key)) lookups.set(key, lookUpPerson(db, tenantId, p));
+      return lookups.get(key)!;
+    }),
+  );
+  const problems: PersonProblem[] = [];
+  const asked = new Set<string>();
+  found.forEach((lookup, i) => {
+    if (lookup.found || asked.has(lookup.message)) return;
+    asked.add(lookup.message);
+    const p = people[i]!;
+    problems.push({
+      path: `actions[${p.step}].params.${p.field}`,
+      message: lookup.message,
+      candidates: lookup.candidates,
+    });
+  });
+  if (problems.length > 0) {
+    return { ok: false, message: problems.map((p) => p.message).join('; '), problems };
+  }
+  const addresses = found.map((l) => (l.found ? l.address : ''));
+  const told = new Set<string>();
+  const warnings = found.flatMap((l) => {
+    if (!l.found) return [];
+    const said = `"${l.name}" is ${l.contact.name} <${l.address}>, from your contacts`;
+    if (told.has(said)) return [];
+    told.add(said);
+    return [said];
+  });
+  return {
+    ok: true,
+    result: {
+      ...result,
+      people: undefined,
+      actions: withAddresses(result.actions, people, (_p, i) => addresses[i]!),
+      warnings: [...result.warnings, ...warnings],
+    },
+    addresses: [...new Set(addresses)],
+  };
+}
