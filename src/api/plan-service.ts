@@ -1,3 +1,4 @@
+import { withMatchedContacts } from '../contacts/resolve-people';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -90,18 +91,21 @@ export function createPlanService(deps: PlanServiceDeps) {
     /** Submits a plan; with `"execute": false` in the body, stores it as a draft instead of running it. */
     async submit(tenant: Tenant, body: unknown, options: SubmitOptions = {}): Promise<Submitted> {
       const split = splitExecute(body);
-      const plan = checkedPlan(tenant, split.plan);
+      const checked = checkedPlan(tenant, split.plan);
       // A draft's key is bound to being a draft: the same key cannot then ask for a run.
       const hash =
-        options.requestHash ?? requestHash(split.execute ? plan : { plan, execute: false });
+        options.requestHash ??
+        requestHash(split.execute ? checked : { plan: checked, execute: false });
       const key = options.idempotencyKey;
       if (key) {
         const existing = await repeat(tenant.id, key, hash);
         if (existing) return { row: existing, created: false, approvalReason: null };
       }
       // After the repeat check: a repeat gets its plan even if the policy changed since.
-      const refusal = policyRefusal(plan, tenant.settings);
+      const refusal = policyRefusal(checked, tenant.settings);
       if (refusal) throw refusal;
+      // Names in a match become addresses now, so the workflow compares addresses only.
+      const plan = await withMatchedContacts(deps.db, tenant.id, checked);
 
       const id = randomUUID();
       const workflowId = planWorkflowId(tenant.id, id);

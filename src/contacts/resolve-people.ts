@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { withAddresses } from '../planner/people';
-import type { PersonReference, PlannerResult } from '../planner/planner';
+import type { PersonReference, PlannedStep, PlannerResult } from '../planner/planner';
+import { HttpError } from '../api/http-error';
 import { searchContacts, type ScoredContact } from './contacts-repository';
 
 /** How far the best match must lead the next one to count as the person meant, in hundredths of a score. */
@@ -148,4 +149,56 @@ export async function resolvePeople(
     },
     addresses: [...new Set(addresses)],
   };
+}
+
+/** The steps whose `match.attendee` may be a contact's name. */
+const MATCHING = new Set(['update_meeting', 'cancel_meeting', 'find_meetings']);
+
+/**
+ * A submitted plan with each `match.attendee` that is a name ("Bob") replaced
+ * by the address of the contact it clearly means, at submission, so the
+ * workflow only ever compares addresses. A name that fits nobody or several
+ * is a 422 naming the field and listing the candidates.
+ */
+export async function withMatchedContacts<
+  P extends { actions: { type: string; params: Record<string, unknown> }[] },
+>(db: Kysely<Database>, tenantId: string, plan: P): Promise<P> {
+  const named = plan.actions.flatMap((a, step) => {
+    const attendee = (a.params.match as { attendee?: unknown } | undefined)?.attendee;
+    return MATCHING.has(a.type) && typeof attendee === 'string' && !attendee.includes('@')
+      ? [{ step, name: attendee }]
+      : [];
+  });
+  if (named.length === 0) return plan;
+  const people: PersonReference[] = named.map(({ step, name }) => ({
+    step,
+    name,
+    field: 'match.attendee',
+    kind: 'email',
+  }));
+  const lookups = await Promise.all(people.map((p) => lookUpPerson(db, tenantId, p)));
+  const problems = lookups.flatMap((l, i) =>
+    l.found
+      ? []
+      : [
+          {
+            path: `actions[${people[i]!.step}].params.match.attendee`,
+            message: l.message,
+            candidates: l.candidates,
+          },
+        ],
+  );
+  if (problems.length > 0) {
+    throw new HttpError(
+      422,
+      'contact_not_resolved',
+      problems.map((p) => p.message).join('; '),
+      problems,
+    );
+  }
+  const actions = withAddresses(plan.actions as PlannedStep[], people, (_p, i) => {
+    const l = lookups[i]!;
+    return l.found ? l.address : '';
+  });
+  return { ...plan, actions: plan.actions.map((a, i) => ({ ...a, params: actions[i]!.params })) };
 }

@@ -63,7 +63,16 @@ export const MAX_BOOK_ITEMS = 100;
 /** Finds existing meetings: every criterion given must hold. */
 export const meetingMatch = z
   .strictObject({
-    attendee: email.optional(),
+    /** An attendee's email, or a name the tenant's contacts resolve at submission. */
+    attendee: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .refine((v) => !v.includes('@') || email.safeParse(v).success, {
+        error: 'must be an email address or the name of a contact',
+      })
+      .optional(),
     date: date.optional(),
     /** Meetings starting on or after this (a date: from its first minute). */
     from: dateOrDateTime.optional(),

@@ -140,3 +140,64 @@ describe('an intent whose step waits for a time', () => {
     await expect(handle.result()).resolves.toMatchObject({ status: 'cancelled' });
   });
 });
+
+describe('a plan whose match names a contact', () => {
+  it('matches by the address of the contact the name means, resolved at submission', async () => {
+    const time = `${day(40)}T10:00:00`;
+    const booked = await h.api(
+      'POST',
+      '/v1/plans',
+      {
+        intent: 'book',
+        actions: [
+          { type: 'book_meeting', params: { title: 'Sync', time, attendees: ['jon@example.com'] } },
+        ],
+      },
+      as,
+    );
+    await h.client.workflow.getHandle(booked.body.workflow_id).result();
+    const cancel = await h.api(
+      'POST',
+      '/v1/plans',
+      {
+        intent: 'cancel my sync with Jon',
+        actions: [
+          { type: 'cancel_meeting', params: { match: { attendee: 'Jon', date: day(40) } } },
+        ],
+      },
+      as,
+    );
+    expect(cancel.status).toBe(201);
+    const state = await h.client.workflow.getHandle(cancel.body.workflow_id).result();
+    expect(state.status).toBe('completed');
+    const stored = await h.api('GET', `/v1/plans/${cancel.body.plan_id}`, undefined, as);
+    expect(stored.body.actions[0].params.match.attendee).toBe('jon@example.com');
+
+    const ambiguous = await h.api(
+      'POST',
+      '/v1/plans',
+      {
+        intent: 'x',
+        actions: [{ type: 'cancel_meeting', params: { match: { attendee: 'bob' } } }],
+      },
+      as,
+    );
+    expect(ambiguous.status).toBe(422);
+    expect(ambiguous.body.error).toMatchObject({ code: 'contact_not_resolved' });
+    expect(ambiguous.body.error.details[0]).toMatchObject({
+      path: 'actions[0].params.match.attendee',
+      candidates: expect.arrayContaining([expect.objectContaining({ name: 'Bob Stone' })]),
+    });
+    const bad = await h.api(
+      'POST',
+      '/v1/plans',
+      {
+        intent: 'x',
+        actions: [{ type: 'cancel_meeting', params: { match: { attendee: 'a@b' } } }],
+      },
+      as,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('actions[0].params.match.attendee');
+  });
+});
