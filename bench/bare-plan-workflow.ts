@@ -10,3 +10,10 @@ export async function barePlan(): Promise<number> {
   for (let step = 0; step < 3; step++) done += await noop(step);
   return done;
 }
+
+/** The same with `steps` activities, for the growth curve. */
+export async function bareSteps(steps: number): Promise<number> {
+  let done = 0;
+  for (let step = 0; step < steps; step++) done += await noop(step);
+  return done;
+}

@@ -8,35 +8,26 @@
  * fast flags of the README), started and awaited by the same client. Latency:
  * N pairs one after another, Errand and bare interleaved. Accepting: N one-step
  * `POST /v1/plans` until 201 next to N bare `workflow.start`s, interleaved.
- * Throughput: C of each at once, in turn, twice.
+ * Throughput: C of each at once, in turn, twice. Beside them, in the same run:
+ * a naive in-process loop of the same three Postgres writes with no
+ * durability (the floor), and BullMQ on the machine's Redis running the three
+ * writes as a job flow (see bench/alternatives.ts).
  *
  *   npm run bench:plans [-- --count 100 --concurrent 300]
  */
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { pino } from 'pino';
-import pg from 'pg';
-import { parseKeyRing, newKey } from '../src/crypto/key-ring';
-import { errandDataConverter } from '../src/temporal/data-converter';
-import { createActivities } from '../src/activities';
-import { createActivityDeps } from '../src/activities/deps';
-import { createApp } from '../src/api/app';
-import { BUILT_IN_PEPPER } from '../src/auth/api-key';
-import { createApiKey } from '../src/auth/api-keys-repository';
-import { createDb } from '../src/db/create-db';
-import { migrateToLatest } from '../src/db/migrate';
-import { createOutboundHttp } from '../src/net/outbound-http';
-import { WEBHOOK_MAX_RESPONSE_BYTES } from '../src/net/webhook-limits';
-import { createRulesPlanner } from '../src/planner/rules-planner';
-import { startDevServer, temporalCliPath } from '../src/temporal/dev-server';
-import { HARD_LIMITS } from '../src/tenants/tenant-limits';
-import { ensureTenant } from '../src/tenants/tenants-repository';
-import { WORKFLOWS_PATH } from '../src/worker';
+import { bullmqFlow, createStepTable, naiveLoop } from './alternatives';
+import {
+  machine,
+  ratio,
+  round1,
+  startBenchStack,
+  submitPlan,
+  summary,
+  timed,
+  writeResult,
+} from './bench-stack';
 
 const { values } = parseArgs({
   options: {
@@ -46,107 +37,39 @@ const { values } = parseArgs({
 });
 const COUNT = Number(values.count);
 const CONCURRENT = Number(values.concurrent);
-const DATABASE_URL =
-  process.env.ERRAND_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/errand_bench';
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  await recreate(DATABASE_URL);
-  const db = createDb({ url: DATABASE_URL, maxConnections: 20 });
-  await migrateToLatest(db);
-  // The bench measures plans, not quotas.
-  const tenant = await ensureTenant(db, {
-    id: 'bench',
-    timezone: 'UTC',
-    settings: {
-      limits: {
-        actions_per_minute: HARD_LIMITS.actions_per_minute,
-        actions_per_hour: HARD_LIMITS.actions_per_hour,
-      },
+  const stack = await startBenchStack({
+    bare: {
+      activities: { noop: async (step: number) => step },
+      workflows: './bare-plan-workflow.ts',
+    },
+    errandWorker: {
+      maxConcurrentActivityTaskExecutions: 20,
+      maxConcurrentLocalActivityExecutions: 20,
     },
   });
-  const { key } = await createApiKey(db, BUILT_IN_PEPPER, { tenant: tenant.id, role: 'submitter' });
-  const server = await startDevServer({
-    executable: temporalCliPath(),
-    port: 17233 + Math.floor(Math.random() * 1000),
-    uiPort: null,
-  });
-  // Errand as npm start runs it: every payload through the encryption codec.
-  const dataConverter = errandDataConverter(parseKeyRing(`bench:${newKey()}`));
-  const client = new Client({
-    connection: await Connection.connect({ address: server.address }),
-    dataConverter,
-  });
-  // Bare Temporal: the default data converter, no codec.
-  const bareClient = new Client({ connection: client.connection });
-  const native = await NativeConnection.connect({ address: server.address });
-  const errandQueue = `bench-errand-${randomUUID()}`;
-  const bareQueue = `bench-bare-${randomUUID()}`;
-  const deps = createActivityDeps({
-    db,
-    temporal: client,
-    outbound: createOutboundHttp({
-      allowPrivateNetwork: false,
-      timeoutMs: 10_000,
-      maxResponseBytes: WEBHOOK_MAX_RESPONSE_BYTES,
-    }),
-    meetingLinkBase: 'https://meet.example.com/b/',
-    reminderGraceMs: 60_000,
-  });
-  const errandWorker = await Worker.create({
-    connection: native,
-    taskQueue: errandQueue,
-    activities: createActivities(deps),
-    workflowsPath: WORKFLOWS_PATH,
-    dataConverter,
-    maxConcurrentActivityTaskExecutions: 20,
-    maxConcurrentLocalActivityExecutions: 20,
-  });
-  const bareWorker = await Worker.create({
-    connection: native,
-    taskQueue: bareQueue,
-    activities: { noop: async (step: number) => step },
-    workflowsPath: fileURLToPath(new URL('./bare-plan-workflow.ts', import.meta.url)),
-  });
-  const running = Promise.all([errandWorker.run(), bareWorker.run()]);
-  const app = createApp({
-    db,
-    temporal: client,
-    calendar: deps.calendar,
-    planner: createRulesPlanner(),
-    taskQueue: errandQueue,
-    logger: pino({ level: 'silent' }),
-    databaseKind: 'external',
-    bodyLimit: '64kb',
-    webUiUrl: 'http://localhost:8233',
-  });
-  const http = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const base = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+  const { client, bareClient, bareQueue, db } = stack;
+  await createStepTable(db);
+  const naive = naiveLoop(db);
+  const bull = await bullmqFlow(db);
 
   let slot = 0;
   const errandPlan = async (): Promise<void> => {
     const n = slot++;
     // One hour-long slot each, so no booking clashes with another.
     const start = new Date(Date.UTC(2040, 0, 1) + n * 3_600_000).toISOString();
-    const res = await fetch(`${base}/v1/plans`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({
-        intent: `bench ${n}`,
-        actions: [
-          {
-            type: 'book_meeting',
-            params: { title: `Bench ${n}`, time: start, attendees: [`b${n}@example.com`] },
-          },
-          { type: 'send_email', use_result_from: 0, params: {} },
-          { type: 'send_sms', params: { to: ['+14155550123'], message: `plan ${n}` } },
-        ],
-      }),
+    const { workflow_id } = await submitPlan(stack, {
+      intent: `bench ${n}`,
+      actions: [
+        {
+          type: 'book_meeting',
+          params: { title: `Bench ${n}`, time: start, attendees: [`b${n}@example.com`] },
+        },
+        { type: 'send_email', use_result_from: 0, params: {} },
+        { type: 'send_sms', params: { to: ['+14155550123'], message: `plan ${n}` } },
+      ],
     });
-    if (res.status !== 201) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
-    const { workflow_id } = (await res.json()) as { workflow_id: string };
     const state = (await client.workflow.getHandle(workflow_id).result()) as { status: string };
     if (state.status !== 'completed') throw new Error(`plan ${n} ended ${state.status}`);
   };
@@ -156,41 +79,33 @@ async function main() {
       workflowId: `bare-${randomUUID()}`,
     });
   };
-  const timed = async (run: () => Promise<void>) => {
-    const began = performance.now();
-    await run();
-    return performance.now() - began;
-  };
-
   // Warm both workers' caches and connections first.
   for (let i = 0; i < 5; i++) await Promise.all([errandPlan(), barePlan()]);
 
+  for (let i = 0; i < 5; i++) await Promise.all([naive(), bull.run()]);
+
   const errandMs: number[] = [];
   const bareMs: number[] = [];
+  const naiveMs: number[] = [];
+  const bullMs: number[] = [];
   for (let i = 0; i < COUNT; i++) {
-    // Alternate which goes first, so neither always meets a quieter server.
-    if (i % 2 === 0) {
-      errandMs.push(await timed(errandPlan));
-      bareMs.push(await timed(barePlan));
-    } else {
-      bareMs.push(await timed(barePlan));
-      errandMs.push(await timed(errandPlan));
-    }
+    // Rotate which goes first, so none always meets a quieter machine.
+    const order = [
+      () => timed(errandPlan).then((ms) => errandMs.push(ms)),
+      () => timed(barePlan).then((ms) => bareMs.push(ms)),
+      () => timed(naive).then((ms) => naiveMs.push(ms)),
+      () => timed(bull.run).then((ms) => bullMs.push(ms)),
+    ];
+    for (let k = 0; k < order.length; k++) await order[(i + k) % order.length]!();
   }
 
   // Accepting: a one-step plan's POST until its 201, next to a bare workflow.start (no wait).
   const acceptErrand = async (): Promise<void> => {
     const n = slot++;
-    const res = await fetch(`${base}/v1/plans`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({
-        intent: `accept ${n}`,
-        actions: [{ type: 'send_sms', params: { to: ['+14155550123'], message: `plan ${n}` } }],
-      }),
+    await submitPlan(stack, {
+      intent: `accept ${n}`,
+      actions: [{ type: 'send_sms', params: { to: ['+14155550123'], message: `plan ${n}` } }],
     });
-    if (res.status !== 201) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
-    await res.arrayBuffer();
   };
   const acceptBare = async (): Promise<void> => {
     await bareClient.workflow.start('barePlan', {
@@ -210,23 +125,27 @@ async function main() {
     }
   }
 
-  const burst = async (run: () => Promise<void>) => {
+  const burst = async (run: () => Promise<unknown>) => {
     const began = performance.now();
     await Promise.all(Array.from({ length: CONCURRENT }, run));
     return CONCURRENT / ((performance.now() - began) / 1000);
   };
   const errandRate: number[] = [];
   const bareRate: number[] = [];
+  const naiveRate: number[] = [];
+  const bullRate: number[] = [];
   for (let round = 0; round < 2; round++) {
     errandRate.push(await burst(errandPlan));
     bareRate.push(await burst(barePlan));
+    naiveRate.push(await burst(naive));
+    bullRate.push(await burst(bull.run));
   }
 
   const errand = summary(errandMs);
   const bare = summary(bareMs);
   const result = {
     bench: 'plans',
-    machine: `${process.platform} ${process.arch}, node ${process.version}`,
+    machine: machine(),
     at: new Date().toISOString(),
     count: COUNT,
     concurrent: CONCURRENT,
@@ -234,16 +153,24 @@ async function main() {
     bare_temporal_ms: bare,
     ratio_p50: ratio(errand.p50, bare.p50),
     ratio_p99: ratio(errand.p99, bare.p99),
+    naive_loop_ms: summary(naiveMs),
+    bullmq_flow_ms: summary(bullMs),
+    ratio_p50_to_naive: ratio(errand.p50, summary(naiveMs).p50),
+    ratio_p50_to_bullmq: ratio(errand.p50, summary(bullMs).p50),
     accept_errand_ms: summary(acceptErrandMs),
     accept_bare_start_ms: summary(acceptBareMs),
     accept_ratio_p50: ratio(summary(acceptErrandMs).p50, summary(acceptBareMs).p50),
     errand_plans_per_second: errandRate.map(round1),
     bare_plans_per_second: bareRate.map(round1),
     throughput_ratio: ratio(Math.max(...errandRate), Math.max(...bareRate)),
+    naive_plans_per_second: naiveRate.map(round1),
+    bullmq_plans_per_second: bullRate.map(round1),
   };
   console.table({
     'Errand three-step plan': errand,
     'bare Temporal, three no-op activities': bare,
+    'naive loop, three Postgres writes': result.naive_loop_ms,
+    'BullMQ flow, three jobs writing': result.bullmq_flow_ms,
     'Errand POST /v1/plans until 201 (one step)': result.accept_errand_ms,
     'bare workflow.start': result.accept_bare_start_ms,
   });
@@ -251,46 +178,13 @@ async function main() {
     `Errand ÷ bare: p50 ${result.ratio_p50}×, p99 ${result.ratio_p99}×; ` +
       `${CONCURRENT} at once: Errand ${result.errand_plans_per_second.join(', ')} /s, ` +
       `bare ${result.bare_plans_per_second.join(', ')} /s (best ÷ best ${result.throughput_ratio}×); ` +
-      `accepting p50 ${result.accept_ratio_p50}× a bare start`,
+      `accepting p50 ${result.accept_ratio_p50}× a bare start; ` +
+      `naive ${result.naive_plans_per_second.join(', ')} /s, BullMQ ${result.bullmq_plans_per_second.join(', ')} /s`,
   );
-  const file = fileURLToPath(
-    new URL(`./results/plans-${result.at.replace(/[:.]/g, '-')}.json`, import.meta.url),
-  );
-  writeFileSync(file, JSON.stringify(result, null, 2));
-  console.log(`written to ${file}`);
+  writeResult('plans', result);
 
-  http.close();
-  errandWorker.shutdown();
-  bareWorker.shutdown();
-  await running;
-  await native.close();
-  await client.connection.close();
-  await server.stop();
-  await db.destroy();
-}
-
-function summary(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) =>
-    round1(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
-  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: round1(sorted[sorted.length - 1]!) };
-}
-
-const round1 = (n: number) => Math.round(n * 10) / 10;
-const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
-
-async function recreate(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  try {
-    await c.query(`drop database if exists "${name}" with (force)`);
-    await c.query(`create database "${name}"`);
-  } finally {
-    await c.end();
-  }
+  await bull.close();
+  await stack.close();
 }
 
 main().catch((err: unknown) => {

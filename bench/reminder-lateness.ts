@@ -7,122 +7,45 @@
  * Temporal workflows sleeping to the same instants, then one activity that
  * measures its own lateness. Both sets wait at once, interleaved.
  *
- *   npm run bench:reminders [-- --count 200]
+ * Then the burst: B reminders (default 10,000; 50 to a plan) all due in the
+ * same second, with the process's memory read while they are pending, and the
+ * time until the last is delivered; next to B bare timers due in one second
+ * after that. Lead times come from the pace measured while submitting.
+ *
+ *   npm run bench:reminders [-- --count 200 --burst 10000]
  */
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { pino } from 'pino';
-import pg from 'pg';
-import { parseKeyRing, newKey } from '../src/crypto/key-ring';
-import { errandDataConverter } from '../src/temporal/data-converter';
-import { createActivities } from '../src/activities';
-import { createActivityDeps } from '../src/activities/deps';
-import { createApp } from '../src/api/app';
-import { createDb } from '../src/db/create-db';
-import { createOutboundHttp } from '../src/net/outbound-http';
-import { WEBHOOK_MAX_RESPONSE_BYTES } from '../src/net/webhook-limits';
-import { createRulesPlanner } from '../src/planner/rules-planner';
-import { migrateToLatest } from '../src/db/migrate';
-import { startDevServer, temporalCliPath } from '../src/temporal/dev-server';
-import { HARD_LIMITS } from '../src/tenants/tenant-limits';
-import { ensureTenant } from '../src/tenants/tenants-repository';
-import { createApiKey } from '../src/auth/api-keys-repository';
-import { BUILT_IN_PEPPER } from '../src/auth/api-key';
-import { WORKFLOWS_PATH } from '../src/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import {
+  machine,
+  ratio,
+  startBenchStack,
+  submitPlan,
+  summary,
+  writeResult,
+  type BenchStack,
+  type Db,
+} from './bench-stack';
 
 const count = Number(process.argv[process.argv.indexOf('--count') + 1]) || 200;
-const DATABASE_URL =
-  process.env.ERRAND_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/errand_bench';
+const burstAt = process.argv.indexOf('--burst');
+const BURST = burstAt > 0 ? Number(process.argv[burstAt + 1]) : 10_000;
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  await recreate(DATABASE_URL);
-  const db = createDb({ url: DATABASE_URL, maxConnections: 10 });
-  await migrateToLatest(db);
-  // The bench measures timers, not quotas: its burst of submissions must not wait for room.
-  const tenant = await ensureTenant(db, {
-    id: 'bench',
-    timezone: 'UTC',
-    settings: {
-      limits: {
-        actions_per_minute: HARD_LIMITS.actions_per_minute,
-        actions_per_hour: HARD_LIMITS.actions_per_hour,
-      },
+  const stack = await startBenchStack({
+    bare: {
+      activities: { lateness: async (fireAt: string) => Date.now() - Date.parse(fireAt) },
+      workflows: './bare-timer-workflow.ts',
     },
+    dbConnections: 10,
   });
-  const { key } = await createApiKey(db, BUILT_IN_PEPPER, { tenant: tenant.id, role: 'submitter' });
-  const server = await startDevServer({
-    executable: temporalCliPath(),
-    port: 17233 + Math.floor(Math.random() * 1000),
-    uiPort: null,
-  });
-  // Errand as npm start runs it: every payload through the encryption codec.
-  const dataConverter = errandDataConverter(parseKeyRing(`bench:${newKey()}`));
-  const client = new Client({
-    connection: await Connection.connect({ address: server.address }),
-    dataConverter,
-  });
-  // Bare Temporal: the default data converter, no codec.
-  const bareClient = new Client({ connection: client.connection });
-  const native = await NativeConnection.connect({ address: server.address });
-
-  const errandQueue = `bench-errand-${randomUUID()}`;
-  const bareQueue = `bench-bare-${randomUUID()}`;
-  const deps = createActivityDeps({
-    db,
-    temporal: client,
-    outbound: createOutboundHttp({
-      allowPrivateNetwork: false,
-      timeoutMs: 10_000,
-      maxResponseBytes: WEBHOOK_MAX_RESPONSE_BYTES,
-    }),
-    meetingLinkBase: 'https://meet.example.com/b/',
-    reminderGraceMs: 60_000,
-  });
-  const errandWorker = await Worker.create({
-    connection: native,
-    taskQueue: errandQueue,
-    activities: createActivities(deps),
-    workflowsPath: WORKFLOWS_PATH,
-    dataConverter,
-  });
-  const bareWorker = await Worker.create({
-    connection: native,
-    taskQueue: bareQueue,
-    activities: { lateness: async (fireAt: string) => Date.now() - Date.parse(fireAt) },
-    workflowsPath: fileURLToPath(new URL('./bare-timer-workflow.ts', import.meta.url)),
-  });
-  const running = Promise.all([errandWorker.run(), bareWorker.run()]);
-  const app = createApp({
-    db,
-    temporal: client,
-    calendar: deps.calendar,
-    planner: createRulesPlanner(),
-    taskQueue: errandQueue,
-    logger: pino({ level: 'silent' }),
-    databaseKind: 'external',
-    bodyLimit: '64kb',
-    webUiUrl: 'http://localhost:8233',
-  });
-  const http = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const base = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+  const { db, bareClient, bareQueue } = stack;
 
   const submitReminder = async (i: number, at: string) => {
-    const res = await fetch(`${base}/v1/plans`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({
-        intent: `bench ${i}`,
-        actions: [{ type: 'schedule_reminder', params: { at, message: `reminder ${i}` } }],
-      }),
+    await submitPlan(stack, {
+      intent: `bench ${i}`,
+      actions: [{ type: 'schedule_reminder', params: { at, message: `reminder ${i}` } }],
     });
-    if (res.status !== 201) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
   };
   // The lead time comes from this machine's own pace: a warm-up of submissions (each an
   // Errand plan and a bare workflow, as below) due long after the run, so they never fire in it.
@@ -169,8 +92,10 @@ async function main() {
   const fired = rows.map((r) => r.fired_at!.getTime() - r.fire_at.getTime());
   const visible = rows.map((r) => r.outbox_created_at!.getTime() - r.fire_at.getTime());
 
+  const burst = BURST > 0 ? await measureBurst(stack, BURST) : null;
   const result = {
-    machine: `${process.platform} ${process.arch}, node ${process.version}`,
+    bench: 'reminder-lateness',
+    machine: machine(),
     at: new Date().toISOString(),
     count,
     errand_fired_ms: summary(fired),
@@ -178,6 +103,7 @@ async function main() {
     bare_temporal_ms: summary(bare),
     ratio_p50: ratio(summary(fired).p50, summary(bare).p50),
     ratio_p99: ratio(summary(fired).p99, summary(bare).p99),
+    burst,
   };
   console.table({
     'Errand reminder (delivery starts)': result.errand_fired_ms,
@@ -185,21 +111,12 @@ async function main() {
     'bare Temporal timer + activity': result.bare_temporal_ms,
   });
   console.log(`Errand ÷ bare Temporal: p50 ${result.ratio_p50}, p99 ${result.ratio_p99}`);
-  const file = fileURLToPath(
-    new URL(`./results/reminder-lateness-${result.at.replace(/[:.]/g, '-')}.json`, import.meta.url),
-  );
-  writeFileSync(file, JSON.stringify(result, null, 2));
-  console.log(`written to ${file}`);
-
-  errandWorker.shutdown();
-  bareWorker.shutdown();
-  await running;
-  http.close();
-  await db.destroy();
-  await server.stop();
+  if (burst) console.table({ [`${BURST} due in one second`]: burst });
+  writeResult('reminder-lateness', result);
+  await stack.close();
 }
 
-async function waitForAllFired(db: ReturnType<typeof createDb>, n: number) {
+async function waitForAllFired(db: Db, n: number) {
   for (;;) {
     const rows = await db
       .selectFrom('reminders')
@@ -212,24 +129,109 @@ async function waitForAllFired(db: ReturnType<typeof createDb>, n: number) {
   }
 }
 
-function summary(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const q = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-  return { n: sorted.length, p50: q(50), p90: q(90), p99: q(99), max: sorted[sorted.length - 1] };
-}
+/**
+ * B reminders due in the same second, 50 to a plan, submitted 10 plans at a
+ * time; the process's RSS read once all are pending; then how long after the
+ * due second the last one fires. Then B bare timers due in one second.
+ */
+async function measureBurst(stack: BenchStack, b: number) {
+  const perPlan = 50;
+  const plans = Math.ceil(b / perPlan);
+  const submitAll = async (at: string) => {
+    let next = 0;
+    const lane = async () => {
+      for (let p = next++; p < plans; p = next++) {
+        const size = Math.min(perPlan, b - p * perPlan);
+        const actions = Array.from({ length: size }, (_, k) => ({
+          type: 'schedule_reminder',
+          params: { at, message: `burst ${p}.${k}` },
+        }));
+        await submitPlan(stack, { intent: `burst ${p}`, actions });
+      }
+    };
+    await Promise.all(Array.from({ length: 10 }, lane));
+  };
+  // The pace from a first batch due far after the run, so it never fires in it.
+  const probe = Math.min(plans, 10);
+  const probeStart = performance.now();
+  await Promise.all(
+    Array.from({ length: probe }, (_, p) =>
+      submitPlan(stack, {
+        intent: `burst probe ${p}`,
+        actions: Array.from({ length: perPlan }, () => ({
+          type: 'schedule_reminder',
+          params: { at: new Date(Date.now() + 24 * 3600_000).toISOString(), message: 'probe' },
+        })),
+      }),
+    ),
+  );
+  const perPlanMs = (performance.now() - probeStart) / probe;
+  const due = new Date(Date.now() + 10_000 + Math.ceil(plans * perPlanMs * 3));
+  due.setUTCMilliseconds(0);
+  console.log(
+    `burst: submitting ${b} reminders in ${plans} plans at ${perPlanMs.toFixed(0)} ms a plan (measured); due at ${due.toISOString()}`,
+  );
+  const rssBefore = process.memoryUsage().rss;
+  await submitAll(due.toISOString());
+  const pending = await stack.db
+    .selectFrom('reminders')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', 'scheduled')
+    .where('fire_at', '=', due)
+    .executeTakeFirstOrThrow();
+  const rssPending = process.memoryUsage().rss;
+  if (Date.now() > due.getTime()) {
+    throw new Error(
+      'burst submissions outlasted the due time even at three times the measured pace',
+    );
+  }
+  let lastFired = 0;
+  for (;;) {
+    const row = await stack.db
+      .selectFrom('reminders')
+      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.max('fired_at').as('last')])
+      .where('status', '=', 'fired')
+      .where('fire_at', '=', due)
+      .executeTakeFirstOrThrow();
+    if (Number(row.n) >= b) {
+      lastFired = new Date(row.last as Date).getTime() - due.getTime();
+      break;
+    }
+    if (Date.now() - due.getTime() > 15 * 60_000) {
+      lastFired = Number.NaN;
+      console.log(`burst: only ${row.n} of ${b} fired within 15 minutes`);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 
-const ratio = (a: number, b: number) => (b > 0 ? Number((a / b).toFixed(2)) : null);
-
-async function recreate(url: string) {
-  const name = new URL(url).pathname.slice(1);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  await c.query(`drop database if exists "${name}" with (force)`);
-  await c.query(`create database "${name}"`);
-  await c.end();
+  const bareDue = new Date(Date.now() + 10_000 + Math.ceil(b * 2));
+  bareDue.setUTCMilliseconds(0);
+  const handles: WorkflowHandle[] = [];
+  let started = 0;
+  const lane = async () => {
+    while (started < b) {
+      started++;
+      handles.push(
+        await stack.bareClient.workflow.start('bareTimer', {
+          taskQueue: stack.bareQueue,
+          workflowId: `bare-burst-${randomUUID()}`,
+          args: [bareDue.toISOString()],
+        }),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: 20 }, lane));
+  const bareLate = await Promise.all(handles.map((h) => h.result() as Promise<number>));
+  return {
+    reminders: b,
+    pending_counted: Number(pending.n),
+    process_rss_mb_before: Math.round(rssBefore / 2 ** 20),
+    process_rss_mb_pending: Math.round(rssPending / 2 ** 20),
+    errand_last_fired_after_due_ms: lastFired,
+    bare_last_done_after_due_ms: Math.max(...bareLate),
+    ratio_last: ratio(lastFired, Math.max(...bareLate)),
+  };
 }
 
 main().catch((err: unknown) => {
