@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import {
   machine,
+  planResult,
   ratio,
   round1,
   startBenchStack,
@@ -49,6 +50,7 @@ async function main() {
   });
   const { client, bareClient, bareQueue } = stack;
   let refusals = 0;
+  let deferred = 0;
   let n = 0;
   const errandPlan = (steps: number) => async () => {
     const i = n++;
@@ -58,9 +60,8 @@ async function main() {
     }));
     const submitted = await submitPlan(stack, { intent: `growth ${i}`, actions });
     refusals += submitted.refusals;
-    const state = (await client.workflow.getHandle(submitted.workflow_id).result()) as {
-      status: string;
-    };
+    if (submitted.deferred) deferred += 1;
+    const state = await planResult(client, submitted.workflow_id);
     if (state.status !== 'completed') throw new Error(`plan ${i} ended ${state.status}`);
   };
   const barePlan = (steps: number) => async () => {
@@ -104,6 +105,7 @@ async function main() {
   const byConcurrency = [];
   for (const c of CONCURRENCY) {
     refusals = 0;
+    deferred = 0;
     let slowestHealth = 0;
     let bursting = true;
     const probe = (async () => {
@@ -125,6 +127,7 @@ async function main() {
       bare_plans_per_second: round1(bareRate),
       ratio: ratio(errandRate, bareRate),
       submissions_refused_then_retried: refusals,
+      accepted_with_start_deferred: deferred,
       slowest_healthz_ms: round1(slowestHealth),
     });
     console.log(

@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { bullmqFlow, createStepTable, naiveLoop } from './alternatives';
 import {
   machine,
+  planResult,
   ratio,
   round1,
   startBenchStack,
@@ -70,7 +71,7 @@ async function main() {
         { type: 'send_sms', params: { to: ['+14155550123'], message: `plan ${n}` } },
       ],
     });
-    const state = (await client.workflow.getHandle(workflow_id).result()) as { status: string };
+    const state = await planResult(client, workflow_id);
     if (state.status !== 'completed') throw new Error(`plan ${n} ended ${state.status}`);
   };
   const barePlan = async (): Promise<void> => {

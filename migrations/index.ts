@@ -15,6 +15,7 @@ import * as planAttempts from './2026-12-05T12-00_plan-attempts';
 import * as google from './2026-12-05T12-00_google';
 import * as contactUsers from './2026-12-06T10-00_contact-users';
 import * as calendarSelections from './2026-12-06T11-00_calendar-selections';
+import * as planEventNotify from './2026-12-07T09-00_plan-event-notify';
 
 /** Every migration by name; names sort in the order they run. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T12-00_google': google,
   '2026-12-06T10-00_contact-users': contactUsers,
   '2026-12-06T11-00_calendar-selections': calendarSelections,
+  '2026-12-07T09-00_plan-event-notify': planEventNotify,
 };

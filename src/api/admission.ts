@@ -24,10 +24,16 @@ export function admission(input: { maxInFlight: number; retryAfterSeconds?: numb
       return;
     }
     inFlight += 1;
-    // 'close' fires once for every response, finished or cut off.
-    res.once('close', () => {
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
       inFlight -= 1;
-    });
+    };
+    // A long-lived response (a plan's event stream) leaves once it has started.
+    res.locals.leaveAdmission = leave;
+    // 'close' fires once for every response, finished or cut off.
+    res.once('close', leave);
     next();
   };
   return { handler, inFlight: () => inFlight };

@@ -31,6 +31,8 @@ import { BUILT_IN_PEPPER } from '../auth/api-key';
 import { enforcePermissions } from '../auth/permissions';
 import { keyRateLimit, postgresRequestCounter } from './key-rate-limit';
 import { admission } from './admission';
+import type { PlanEventFeed } from './plan-event-feed';
+import { planStreamRoutes, type PlanStreamDeps } from './plan-stream-routes';
 import { toolsRoutes } from './tools-routes';
 import { contactsRoutes } from './contacts-routes';
 import type { JwtVerifier } from '../auth/jwt-verifier';
@@ -81,6 +83,12 @@ export interface AppDeps {
   google?: GoogleConfig;
   /** ERRAND_PUBLIC_URL: the address vendors' status callbacks were given, which Twilio's signature covers. */
   publicUrl?: string;
+  /** Wakes plan streams when a plan has a new event (see listenForPlanEvents); unset: they poll. */
+  planEvents?: PlanEventFeed;
+  /** Aborted when the server shuts down: open plan streams end. */
+  shutdown?: AbortSignal;
+  /** Overrides of the plan streams' limits (tests shorten the heartbeat). */
+  streamLimits?: PlanStreamDeps['limits'];
 }
 
 const HEALTH_CHECK_MS = 2_000;
@@ -181,6 +189,15 @@ export function createApp(deps: AppDeps): express.Express {
     now,
   };
   const plans = createPlanService({ ...starting, afterInsert: deps.afterPlanInsert });
+  app.use(
+    planStreamRoutes({
+      db: deps.db,
+      feed: deps.planEvents,
+      shutdown: deps.shutdown,
+      webUiLink,
+      limits: deps.streamLimits,
+    }),
+  );
   app.use(plansRoutes({ db: deps.db, plans, webUiLink }));
   const intents = createIntentService({
     db: deps.db,

@@ -14,6 +14,7 @@ import {
 import { ConfigError, loadConfig, type ConnectedConfig } from '../config';
 import { openDatabaseServer, type DatabaseKind } from '../db/database-server';
 import { createApp } from './app';
+import { listenForPlanEvents } from './plan-event-feed';
 import { createSubmissionReconciler } from './submission-reconciler';
 
 /** Starts the API on the configured port; resolves once it listens. */
@@ -25,6 +26,8 @@ export async function startApi(
   const db = buildDb(config, logger);
   const healthDb = buildDb({ ...config, DATABASE_POOL_SIZE: 1 }, logger);
   const temporal = await buildTemporalClient(config);
+  const planEvents = listenForPlanEvents(config.DATABASE_URL, logger);
+  const shutdown = new AbortController();
   const app = createApp({
     db,
     temporal,
@@ -50,6 +53,8 @@ export async function startApi(
     databaseKind,
     maxInFlight: config.ERRAND_MAX_IN_FLIGHT_REQUESTS ?? 10 * config.DATABASE_POOL_SIZE,
     healthDb,
+    planEvents,
+    shutdown: shutdown.signal,
   });
   const reconciler = createSubmissionReconciler({
     db,
@@ -70,6 +75,7 @@ export async function startApi(
     });
   } catch (err) {
     await reconciler.stop();
+    await planEvents.close();
     await temporal.connection.close();
     await db.destroy();
     await healthDb.destroy();
@@ -82,8 +88,12 @@ export async function startApi(
   return {
     server,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Open plan streams end (their clients resume with Last-Event-ID), so close can finish.
+      shutdown.abort();
+      await closed;
       await reconciler.stop();
+      await planEvents.close();
       await temporal.connection.close();
       await db.destroy();
       await healthDb.destroy();

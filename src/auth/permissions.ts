@@ -18,6 +18,7 @@ const tenant = (role: Role): Permission => ({ role, operator: false });
 export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'GET /v1/plans': tenant('viewer'),
   'GET /v1/plans/:id': tenant('viewer'),
+  'GET /v1/plans/:id/stream': tenant('viewer'),
   'GET /v1/decisions': tenant('viewer'),
   'GET /v1/analytics': tenant('viewer'),
   'GET /v1/calendar/events': tenant('viewer'),

@@ -7,7 +7,8 @@ import { pino } from 'pino';
 import { inject } from 'vitest';
 import { createActivities, type Activities, type ActivityDeps } from '../../src/activities';
 import { createActivityDeps } from '../../src/activities/deps';
-import { createApp } from '../../src/api/app';
+import { createApp, type AppDeps } from '../../src/api/app';
+import { listenForPlanEvents } from '../../src/api/plan-event-feed';
 import { createDb } from '../../src/db/create-db';
 import type { Planner } from '../../src/planner/planner';
 import { createRulesPlanner } from '../../src/planner/rules-planner';
@@ -63,6 +64,10 @@ export interface HarnessOptions {
   keyRing?: KeyRing | null;
   /** The deployment's Google OAuth client (a loopback fake's endpoints); default: none. */
   google?: GoogleConfig;
+  /** Limits of the plan streams, e.g. a short heartbeat. */
+  streamLimits?: AppDeps['streamLimits'];
+  /** false: plan streams get no LISTEN feed and only poll. */
+  planEvents?: boolean;
 }
 
 export interface Harness {
@@ -161,8 +166,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           dataConverter: errandDataConverter(TEST_KEY_RING),
         });
   const running = worker?.run();
+  const planEvents =
+    options.planEvents === false
+      ? undefined
+      : listenForPlanEvents(inject('databaseUrl'), pino({ level: 'silent' }));
+  const shutdown = new AbortController();
   const app = createApp({
     db,
+    planEvents,
+    shutdown: shutdown.signal,
+    streamLimits: options.streamLimits,
     temporal: client,
     calendar: deps.calendar,
     planner: options.planner ?? createRulesPlanner(),
@@ -248,7 +261,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     newTenant: () => ensureTenant(db, { id: `t-${randomUUID().slice(0, 8)}` }),
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      shutdown.abort();
+      await closed;
+      await planEvents?.close();
       worker?.shutdown();
       await running;
       await nativeConnection.close();

@@ -1,0 +1,94 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+
+/** The channel the plan_events trigger notifies, with the plan's id as payload. */
+export const PLAN_EVENTS_CHANNEL = 'errand_plan_events';
+
+/** Tells subscribers that a plan may have new events; they read them from Postgres. */
+export interface PlanEventFeed {
+  /** Calls `changed` after each new event of the plan, and after the feed reconnects. */
+  subscribe(planId: string, changed: () => void): () => void;
+  close(): Promise<void>;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+/** How the listener's connection shows in pg_stat_activity. */
+export const LISTENER_NAME = 'errand-plan-events';
+
+/**
+ * One connection that LISTENs for every plan's events, shared by all the
+ * process's streams, so a stream costs no connection of its own. When the
+ * connection breaks (Postgres restarting) it reconnects with backoff and then
+ * wakes every subscriber, which reads what it may have missed meanwhile.
+ */
+export function listenForPlanEvents(url: string, logger: Logger): PlanEventFeed {
+  const subscribers = new Map<string, Set<() => void>>();
+  let client: pg.Client | null = null;
+  let closed = false;
+  let backoff = 500;
+  let retry: NodeJS.Timeout | undefined;
+
+  const wakeAll = () => subscribers.forEach((set) => set.forEach((fn) => fn()));
+  const connect = async () => {
+    if (closed) return;
+    const c = new pg.Client({
+      connectionString: url,
+      keepAlive: true,
+      application_name: LISTENER_NAME,
+    });
+    c.on('error', (err) => {
+      logger.warn({ err }, 'plan event listener lost its connection; reconnecting');
+      drop(c);
+    });
+    c.on('end', () => drop(c));
+    c.on('notification', (n) => {
+      if (n.channel !== PLAN_EVENTS_CHANNEL || !n.payload) return;
+      subscribers.get(n.payload)?.forEach((fn) => fn());
+    });
+    try {
+      await c.connect();
+      await c.query(`listen ${PLAN_EVENTS_CHANNEL}`);
+    } catch (err) {
+      logger.warn({ err }, 'plan event listener could not connect; retrying');
+      drop(c);
+      return;
+    }
+    if (closed) {
+      await c.end().catch(() => {});
+      return;
+    }
+    client = c;
+    backoff = 500;
+    wakeAll();
+  };
+  const drop = (c: pg.Client) => {
+    if (client === c) client = null;
+    c.removeAllListeners('notification');
+    c.end().catch(() => {});
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect();
+    }, backoff);
+    retry.unref();
+    backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+  };
+  void connect();
+
+  return {
+    subscribe(planId, changed) {
+      let set = subscribers.get(planId);
+      if (!set) subscribers.set(planId, (set = new Set()));
+      set.add(changed);
+      return () => {
+        set.delete(changed);
+        if (set.size === 0) subscribers.delete(planId);
+      };
+    },
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => {});
+    },
+  };
+}

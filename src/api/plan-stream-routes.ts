@@ -1,0 +1,219 @@
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import { isUuid } from '../db/calendar-repository';
+import type { Database, PlanRow } from '../db/database';
+import { findPlan } from '../db/plans-repository';
+import { TERMINAL_PLAN_STATUSES, type PlanStatus } from '../workflows/definitions';
+import { HttpError, notFound } from './http-error';
+import type { PlanEventFeed } from './plan-event-feed';
+import { planView } from './plan-view';
+import { canSee } from './plan-visibility';
+import { principalOf, tenantOf } from './tenant-context';
+
+export interface PlanStreamDeps {
+  db: Kysely<Database>;
+  /** Wakes streams when their plan has a new event; without it they only poll. */
+  feed?: PlanEventFeed;
+  /** Ends every open stream when aborted (the server is shutting down). */
+  shutdown?: AbortSignal;
+  webUiLink: (workflowId: string) => string;
+  limits?: Partial<typeof STREAM_LIMITS>;
+}
+
+export const STREAM_LIMITS = {
+  /** A comment line this often keeps proxies from closing a quiet stream. */
+  heartbeatMs: 15_000,
+  /** Read the events this often even without a notification: the feed may be reconnecting. */
+  pollMs: 5_000,
+  /** Streams one process serves at once; more get 503 with Retry-After. */
+  maxStreams: 1_000,
+  /** A stream ends after this long; the client resumes with Last-Event-ID. */
+  maxLifetimeMs: 60 * 60_000,
+  /** Unsent bytes a slow client may hold before its stream is ended (it resumes later). */
+  maxBufferedBytes: 1_000_000,
+  /** Events read per query. */
+  batch: 200,
+};
+
+const TERMINAL_EVENTS = new Set(TERMINAL_PLAN_STATUSES.map((s) => `plan_${s}`));
+const EVENT_ID = /^\d{1,19}$/;
+
+/**
+ * GET /v1/plans/:id/stream: Server-Sent Events of one plan. Without
+ * Last-Event-ID the plan's current view comes first (`state`, its id the
+ * plan's latest event), then every event after it, each with its event id,
+ * until the plan ends; with Last-Event-ID only the events after that one.
+ * Postgres drives it: a NOTIFY per new event wakes the stream, which reads
+ * the event table; no stream asks Temporal anything.
+ */
+export function planStreamRoutes(deps: PlanStreamDeps): Router {
+  const router = Router();
+  const limits = { ...STREAM_LIMITS, ...deps.limits };
+  let open = 0;
+
+  router.get('/v1/plans/:id/stream', async (req, res) => {
+    const tenant = tenantOf(res);
+    const row = isUuid(req.params.id)
+      ? await findPlan(deps.db, tenant.id, req.params.id)
+      : undefined;
+    if (!row || !canSee(row, principalOf(res), tenant)) throw notFound('plan');
+    const given = req.get('last-event-id') ?? (req.query.last_event_id as string | undefined);
+    if (given !== undefined && !EVENT_ID.test(given.trim())) {
+      throw new HttpError(400, 'invalid_request', 'Last-Event-ID must be an event id', [
+        { path: 'Last-Event-ID', message: 'must be the id of an event this stream sent' },
+      ]);
+    }
+    if (open >= limits.maxStreams) {
+      throw new HttpError(
+        503,
+        'too_many_streams',
+        `Errand is serving ${open} streams, its limit; retry later`,
+        [],
+        { 'retry-after': '5' },
+      );
+    }
+
+    open += 1;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    // A stream stays open for minutes: it is not one of the requests the API admits at once.
+    (res.locals.leaveAdmission as (() => void) | undefined)?.();
+    res.write('retry: 2000\n\n');
+
+    let cursor = given?.trim() ?? null;
+    let ended = false;
+    const timers: NodeJS.Timeout[] = [];
+    let unsubscribe = () => {};
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      open -= 1;
+      timers.forEach(clearInterval);
+      unsubscribe();
+      deps.shutdown?.removeEventListener('abort', end);
+      res.end();
+    };
+    req.on('close', end);
+    deps.shutdown?.addEventListener('abort', end, { once: true });
+
+    const send = (event: string, id: string | null, data: unknown) => {
+      if (ended) return;
+      res.write(`${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      if (res.writableLength > limits.maxBufferedBytes) end();
+    };
+
+    let reading = false;
+    let again = false;
+    const readNew = async (): Promise<void> => {
+      if (ended) return;
+      if (reading) {
+        again = true;
+        return;
+      }
+      reading = true;
+      try {
+        do {
+          again = false;
+          const events = await eventsAfter(deps.db, tenant.id, row.id, cursor ?? '0', limits.batch);
+          for (const e of events) {
+            send(e.kind, e.id, {
+              plan_id: row.id,
+              kind: e.kind,
+              step: e.step_index,
+              attempt: e.attempt,
+              detail: e.detail,
+              created_at: e.created_at.toISOString(),
+            });
+            cursor = e.id;
+            if (TERMINAL_EVENTS.has(e.kind)) return end();
+          }
+          if (events.length === limits.batch) again = true;
+        } while (again && !ended);
+      } catch (err) {
+        // Postgres away: the next notification or poll reads again from the same cursor.
+        req.log?.warn({ err }, 'plan stream could not read events');
+      } finally {
+        reading = false;
+      }
+    };
+
+    try {
+      if (cursor === null) {
+        const snapshot = await stateWithLastEvent(deps.db, tenant.id, row.id);
+        cursor = snapshot.lastEventId ?? '0';
+        // Id 0 before the plan's first event: resuming from it gives every event.
+        send('state', cursor, {
+          ...planView(snapshot.row, { webUi: deps.webUiLink(snapshot.row.workflow_id) }),
+        });
+        if (isTerminal(snapshot.row.status)) return end();
+      } else {
+        const current = await findPlan(deps.db, tenant.id, row.id);
+        // A plan that ended before the events asked for: nothing more will come.
+        if (current && isTerminal(current.status)) {
+          await readNew();
+          return end();
+        }
+      }
+    } catch (err) {
+      req.log?.warn({ err }, 'plan stream could not start');
+      return end();
+    }
+    unsubscribe = deps.feed?.subscribe(row.id, () => void readNew()) ?? (() => {});
+    timers.push(
+      setInterval(() => void readNew(), limits.pollMs),
+      setInterval(() => !ended && res.write(': keep-alive\n\n'), limits.heartbeatMs),
+    );
+    timers.push(setTimeout(end, limits.maxLifetimeMs));
+    await readNew();
+  });
+
+  return router;
+}
+
+function isTerminal(status: string): boolean {
+  return TERMINAL_PLAN_STATUSES.includes(status as PlanStatus);
+}
+
+function eventsAfter(
+  db: Kysely<Database>,
+  tenantId: string,
+  planId: string,
+  after: string,
+  limit: number,
+) {
+  return db
+    .selectFrom('plan_events')
+    .select(['id', 'step_index', 'kind', 'detail', 'attempt', 'created_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('plan_id', '=', planId)
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** The plan and the id of its latest event, read as of one instant. */
+async function stateWithLastEvent(
+  db: Kysely<Database>,
+  tenantId: string,
+  planId: string,
+): Promise<{ row: PlanRow; lastEventId: string | null }> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const last = await trx
+        .selectFrom('plan_events')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .where('tenant_id', '=', tenantId)
+        .where('plan_id', '=', planId)
+        .executeTakeFirst();
+      const row = await findPlan(trx, tenantId, planId);
+      if (!row) throw notFound('plan');
+      return { row, lastEventId: last?.id ? String(last.id) : null };
+    });
+}
