@@ -85,6 +85,8 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     executable: temporalCliPath(),
     port: 17233 + Math.floor(Math.random() * 1000),
     uiPort: null,
+    // 2,000 clients awaiting results are 2,000 long polls; the server's default allows 1,200.
+    extraFlags: ['--dynamic-config-value', 'frontend.namespaceCount=10000'],
   });
   const dataConverter = errandDataConverter(parseKeyRing(`bench:${newKey()}`));
   const client = new Client({

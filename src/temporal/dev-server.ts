@@ -27,6 +27,8 @@ export interface DevServerConfig {
   namespace?: string;
   /** Where the server's own output goes. */
   stdio?: 'ignore' | 'inherit';
+  /** More `temporal server start-dev` flags (the benchmarks raise the long-poll limit). */
+  extraFlags?: string[];
 }
 
 export interface DevServer {
@@ -61,6 +63,7 @@ export async function startDevServer(config: DevServerConfig): Promise<DevServer
     ...(config.dbFile ? ['--db-filename', config.dbFile] : []),
     ...FAST_DEV_SERVER_FLAGS,
     ...DEV_SERVER_SEARCH_ATTRIBUTES,
+    ...(config.extraFlags ?? []),
   ];
   const child = spawn(config.executable, args, { stdio: config.stdio ?? 'ignore' });
   // However this process ends (a crash included), the server it started goes with it.
