@@ -97,7 +97,8 @@ export function planStreamRoutes(deps: PlanStreamDeps): Router {
       deps.shutdown?.removeEventListener('abort', end);
       res.end();
     };
-    req.on('close', end);
+    // The response's close: the client went away, or the server is closing the connection.
+    res.on('close', end);
     deps.shutdown?.addEventListener('abort', end, { once: true });
 
     const send = (event: string, id: string | null, data: unknown) => {
