@@ -57,7 +57,9 @@ export function planStreamRoutes(deps: PlanStreamDeps): Router {
       ? await findPlan(deps.db, tenant.id, req.params.id)
       : undefined;
     if (!row || !canSee(row, principalOf(res), tenant)) throw notFound('plan');
-    const given = req.get('last-event-id') ?? (req.query.last_event_id as string | undefined);
+    const raw: unknown = req.get('last-event-id') ?? req.query.last_event_id;
+    // A repeated query parameter arrives as an array: refused like any other bad id.
+    const given = typeof raw === 'string' ? raw : raw === undefined ? undefined : '';
     if (given !== undefined && !EVENT_ID.test(given.trim())) {
       throw new HttpError(400, 'invalid_request', 'Last-Event-ID must be an event id', [
         { path: 'Last-Event-ID', message: 'must be the id of an event this stream sent' },

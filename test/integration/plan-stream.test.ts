@@ -95,6 +95,8 @@ describe('GET /v1/plans/:id/stream', () => {
     expect((await readSse(stream(plan.plan_id), {})).status).toBe(401);
     const bad = await readSse(stream(plan.plan_id), { ...auth, 'last-event-id': 'x; drop' });
     expect(bad.status).toBe(400);
+    const twice = await readSse(`${stream(plan.plan_id)}?last_event_id=1&last_event_id=2`, auth);
+    expect(twice.status).toBe(400);
     await h.api('POST', `/v1/plans/${plan.plan_id}/cancel`);
   });
 });
