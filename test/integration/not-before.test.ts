@@ -46,7 +46,9 @@ async function smsSentAt(planId: string): Promise<Date[]> {
 
 describe('not_before', () => {
   it('holds a step until an ISO time, shows the wait, and names it in the timer summary', async () => {
-    const at = new Date(Date.now() + 2500);
+    // Far enough ahead that the first step has run and the wait shows even on a loaded machine
+    // (at 2.5 s, a slow first step once left nothing to wait for).
+    const at = new Date(Date.now() + 10_000);
     const plan = await submit({
       actions: [sms('now'), { ...sms('later'), not_before: at.toISOString() }],
     });
