@@ -49,6 +49,18 @@ export interface StackOptions {
 
 export type Db = ReturnType<typeof createDb>;
 
+/** The plan benches' stack: bare workflows of no-op activities, and Errand's worker sized like the pool. */
+export const PLAN_BENCH_STACK: StackOptions = {
+  bare: {
+    activities: { noop: async (step: number) => step },
+    workflows: './bare-plan-workflow.ts',
+  },
+  errandWorker: {
+    maxConcurrentActivityTaskExecutions: 20,
+    maxConcurrentLocalActivityExecutions: 20,
+  },
+};
+
 export interface BenchStack {
   db: Db;
   /** Errand's client, with the codec. */
@@ -196,6 +208,13 @@ export async function submitPlan(
     const wait = Number(res.headers.get('retry-after') ?? '1');
     await new Promise((r) => setTimeout(r, Math.max(0.05, wait) * 1000));
   }
+}
+
+/** Runs `count` of `run` at once; how many finished a second. */
+export async function rate(count: number, run: () => Promise<unknown>): Promise<number> {
+  const began = performance.now();
+  await Promise.all(Array.from({ length: count }, run));
+  return count / ((performance.now() - began) / 1000);
 }
 
 export async function timed(run: () => Promise<unknown>): Promise<number> {

@@ -16,7 +16,9 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import {
   machine,
+  PLAN_BENCH_STACK,
   planResult,
+  rate,
   ratio,
   round1,
   startBenchStack,
@@ -38,16 +40,7 @@ const STEPS = values.steps.split(',').map(Number);
 const CONCURRENCY = values.concurrency.split(',').map(Number);
 
 async function main() {
-  const stack = await startBenchStack({
-    bare: {
-      activities: { noop: async (step: number) => step },
-      workflows: './bare-plan-workflow.ts',
-    },
-    errandWorker: {
-      maxConcurrentActivityTaskExecutions: 20,
-      maxConcurrentLocalActivityExecutions: 20,
-    },
-  });
+  const stack = await startBenchStack(PLAN_BENCH_STACK);
   const { client, bareClient, bareQueue } = stack;
   let refusals = 0;
   let deferred = 0;
@@ -156,12 +149,6 @@ async function main() {
   console.table(Object.fromEntries(byConcurrency.map((c) => [`${c.concurrent} at once`, c])));
   writeResult('growth', result);
   await stack.close();
-}
-
-async function rate(count: number, run: () => Promise<void>): Promise<number> {
-  const began = performance.now();
-  await Promise.all(Array.from({ length: count }, run));
-  return count / ((performance.now() - began) / 1000);
 }
 
 main().catch((err: unknown) => {

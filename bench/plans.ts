@@ -20,7 +20,9 @@ import { parseArgs } from 'node:util';
 import { bullmqFlow, createStepTable, naiveLoop } from './alternatives';
 import {
   machine,
+  PLAN_BENCH_STACK,
   planResult,
+  rate,
   ratio,
   round1,
   startBenchStack,
@@ -40,16 +42,7 @@ const COUNT = Number(values.count);
 const CONCURRENT = Number(values.concurrent);
 
 async function main() {
-  const stack = await startBenchStack({
-    bare: {
-      activities: { noop: async (step: number) => step },
-      workflows: './bare-plan-workflow.ts',
-    },
-    errandWorker: {
-      maxConcurrentActivityTaskExecutions: 20,
-      maxConcurrentLocalActivityExecutions: 20,
-    },
-  });
+  const stack = await startBenchStack(PLAN_BENCH_STACK);
   const { client, bareClient, bareQueue, db } = stack;
   await createStepTable(db);
   const naive = naiveLoop(db);
@@ -126,11 +119,7 @@ async function main() {
     }
   }
 
-  const burst = async (run: () => Promise<unknown>) => {
-    const began = performance.now();
-    await Promise.all(Array.from({ length: CONCURRENT }, run));
-    return CONCURRENT / ((performance.now() - began) / 1000);
-  };
+  const burst = (run: () => Promise<unknown>) => rate(CONCURRENT, run);
   const errandRate: number[] = [];
   const bareRate: number[] = [];
   const naiveRate: number[] = [];

@@ -153,13 +153,10 @@ export function planStreamRoutes(deps: PlanStreamDeps): Router {
           ...planView(snapshot.row, { webUi: deps.webUiLink(snapshot.row.workflow_id) }),
         });
         if (isTerminal(snapshot.row.status)) return end();
-      } else {
-        const current = await findPlan(deps.db, tenant.id, row.id);
+      } else if (isTerminal(row.status)) {
         // A plan that ended before the events asked for: nothing more will come.
-        if (current && isTerminal(current.status)) {
-          await readNew();
-          return end();
-        }
+        await readNew();
+        return end();
       }
     } catch (err) {
       req.log?.warn({ err }, 'plan stream could not start');
