@@ -16,6 +16,7 @@ import * as google from './2026-12-05T12-00_google';
 import * as contactUsers from './2026-12-06T10-00_contact-users';
 import * as calendarSelections from './2026-12-06T11-00_calendar-selections';
 import * as planEventNotify from './2026-12-07T09-00_plan-event-notify';
+import * as eventWebhooks from './2026-12-08T12-00_event-webhooks';
 
 /** Every migration by name; names sort in the order they run. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T10-00_contact-users': contactUsers,
   '2026-12-06T11-00_calendar-selections': calendarSelections,
   '2026-12-07T09-00_plan-event-notify': planEventNotify,
+  '2026-12-08T12-00_event-webhooks': eventWebhooks,
 };

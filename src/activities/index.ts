@@ -6,6 +6,7 @@ import type { ActivityDeps } from './deps';
 import { createMessageActivities } from './message-activities';
 import { createReminderActivities } from './reminder-activities';
 import { createUndoActivities } from './undo-activities';
+import { createWebhookDeliveryActivities } from './webhook-delivery-activities';
 
 export type { ActivityDeps };
 
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAuditActivities(deps),
     ...createUndoActivities(deps),
     ...createCapacityActivities(deps),
+    ...createWebhookDeliveryActivities(deps),
   };
   // Fails to compile when an allowlisted action has no activity.
   const steps: StepActivities = activities;

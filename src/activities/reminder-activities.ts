@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isUuid } from '../db/calendar-repository';
+import { insertEventOnce } from '../db/plans-repository';
 import { findReminder, finishReminder, insertReminderOnce } from '../db/reminders-repository';
 import { parseOffset } from '../plan/offset';
 import type { MessageChannel } from '../providers/messages';
@@ -99,9 +100,24 @@ export function createReminderActivities(deps: ActivityDeps) {
         plan_id: reminder.plan_id,
         step_index: reminder.step_index,
       });
-      await finishReminder(deps.db, ref.tenant_id, ref.reminder_id, 'fired', {
-        fired_at: now,
-        outbox_id: delivery.message_id,
+      // With its event, so event webhooks learn of every reminder that fired, and of it once.
+      await deps.db.transaction().execute(async (trx) => {
+        const fired = await finishReminder(trx, ref.tenant_id, ref.reminder_id, 'fired', {
+          fired_at: now,
+          outbox_id: delivery.message_id,
+        });
+        if (!fired?.plan_id) return;
+        await insertEventOnce(trx, ref.tenant_id, fired.plan_id, {
+          kind: 'reminder_fired',
+          step: fired.step_index,
+          detail: {
+            reminder_id: fired.id,
+            fire_at: fired.fire_at.toISOString(),
+            fired_at: now.toISOString(),
+            channel: fired.channel,
+            message_id: delivery.message_id,
+          },
+        });
       });
       return { outcome: 'fired' };
     },

@@ -45,6 +45,7 @@ import type { GoogleConfig } from '../providers/google-config';
 import { googleAuthorizeRoutes, googleCallbackRoutes } from './google-oauth-routes';
 import { twilioWebhookRoutes } from './twilio-webhook-routes';
 import { automationCallbackRoutes } from './automation-callback-routes';
+import { webhooksRoutes } from './webhooks-routes';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -222,6 +223,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(webhookSecretRoutes({ db: deps.db, now: deps.now ?? (() => new Date()) }));
+  app.use(webhooksRoutes({ db: deps.db, allowPrivateNetwork: deps.allowPrivateNetwork ?? false }));
   app.use(
     connectionsRoutes({
       db: deps.db,

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { WEBHOOK_DELIVERIES_CHANNEL } from '../webhooks/webhook-events';
 
 /** The channel the plan_events trigger notifies, with the plan's id as payload. */
 export const PLAN_EVENTS_CHANNEL = 'errand_plan_events';
@@ -8,6 +9,8 @@ export const PLAN_EVENTS_CHANNEL = 'errand_plan_events';
 export interface PlanEventFeed {
   /** Calls `changed` after each new event of the plan, and after the feed reconnects. */
   subscribe(planId: string, changed: () => void): () => void;
+  /** Calls `changed` when webhook deliveries are queued, and after the feed reconnects. */
+  onDeliveriesQueued(changed: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -23,12 +26,16 @@ export const LISTENER_NAME = 'errand-plan-events';
  */
 export function listenForPlanEvents(url: string, logger: Logger): PlanEventFeed {
   const subscribers = new Map<string, Set<() => void>>();
+  const deliveries = new Set<() => void>();
   let client: pg.Client | null = null;
   let closed = false;
   let backoff = 500;
   let retry: NodeJS.Timeout | undefined;
 
-  const wakeAll = () => subscribers.forEach((set) => set.forEach((fn) => fn()));
+  const wakeAll = () => {
+    subscribers.forEach((set) => set.forEach((fn) => fn()));
+    deliveries.forEach((fn) => fn());
+  };
   const connect = async () => {
     if (closed) return;
     const c = new pg.Client({
@@ -42,12 +49,14 @@ export function listenForPlanEvents(url: string, logger: Logger): PlanEventFeed 
     });
     c.on('end', () => drop(c));
     c.on('notification', (n) => {
-      if (n.channel !== PLAN_EVENTS_CHANNEL || !n.payload) return;
+      if (n.channel !== PLAN_EVENTS_CHANNEL && n.channel !== WEBHOOK_DELIVERIES_CHANNEL) return;
+      if (!n.payload) return;
+      if (n.channel === WEBHOOK_DELIVERIES_CHANNEL) return deliveries.forEach((fn) => fn());
       subscribers.get(n.payload)?.forEach((fn) => fn());
     });
     try {
       await c.connect();
-      await c.query(`listen ${PLAN_EVENTS_CHANNEL}`);
+      await c.query(`listen ${PLAN_EVENTS_CHANNEL}; listen ${WEBHOOK_DELIVERIES_CHANNEL}`);
     } catch (err) {
       logger.warn({ err }, 'plan event listener could not connect; retrying');
       drop(c);
@@ -84,6 +93,10 @@ export function listenForPlanEvents(url: string, logger: Logger): PlanEventFeed 
         set.delete(changed);
         if (set.size === 0) subscribers.delete(planId);
       };
+    },
+    onDeliveriesQueued(changed) {
+      deliveries.add(changed);
+      return () => deliveries.delete(changed);
     },
     async close() {
       closed = true;

@@ -16,6 +16,10 @@ import { openDatabaseServer, type DatabaseKind } from '../db/database-server';
 import { createApp } from './app';
 import { listenForPlanEvents } from './plan-event-feed';
 import { createSubmissionReconciler } from './submission-reconciler';
+import { createWebhookDispatcher } from '../webhooks/webhook-dispatcher';
+
+/** How often queued webhook deliveries are looked for when no notification woke the dispatcher. */
+const WEBHOOK_POLL_MS = 5_000;
 
 /** Starts the API on the configured port; resolves once it listens. */
 export async function startApi(
@@ -65,6 +69,13 @@ export async function startApi(
     ageMs: config.ERRAND_RECONCILE_AGE_MS,
     batchSize: config.ERRAND_RECONCILE_BATCH,
   }).start(config.ERRAND_RECONCILE_INTERVAL_MS);
+  const webhooks = createWebhookDispatcher({
+    db,
+    temporal,
+    logger,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    onQueued: (wake) => planEvents.onDeliveriesQueued(wake),
+  }).start(WEBHOOK_POLL_MS);
   // Not app.listen: Express 5 calls its callback on a listen error too, so a port already
   // taken looked like a running API.
   const server = createServer(app);
@@ -75,6 +86,7 @@ export async function startApi(
     });
   } catch (err) {
     await reconciler.stop();
+    await webhooks.stop();
     await planEvents.close();
     await temporal.connection.close();
     await db.destroy();
@@ -93,6 +105,7 @@ export async function startApi(
       shutdown.abort();
       await closed;
       await reconciler.stop();
+      await webhooks.stop();
       await planEvents.close();
       await temporal.connection.close();
       await db.destroy();

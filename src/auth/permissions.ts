@@ -57,6 +57,14 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'POST /v1/outbox/:id/delivery': tenant('admin'),
   'DELETE /v1/connections/:provider': tenant('admin'),
   'GET /v1/connections/google/authorize': tenant('admin'),
+  // A subscription sees every plan's events, and its secret signs them.
+  'POST /v1/webhooks': tenant('admin'),
+  'GET /v1/webhooks': tenant('admin'),
+  'GET /v1/webhooks/:id': tenant('admin'),
+  'POST /v1/webhooks/:id/pause': tenant('admin'),
+  'POST /v1/webhooks/:id/resume': tenant('admin'),
+  'DELETE /v1/webhooks/:id': tenant('admin'),
+  'GET /v1/webhooks/:id/deliveries': tenant('admin'),
   'POST /v1/keys': { role: 'admin', operator: true },
   'POST /v1/tenants': { role: null, operator: true },
   // One deployment key seals every tenant's payloads, so only the operator may decode.

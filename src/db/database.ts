@@ -23,6 +23,9 @@ export interface Database {
   oauth_state_uses: OauthStateUsesTable;
   google_calendar_changes: GoogleCalendarChangesTable;
   calendar_selections: CalendarSelectionsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export interface TenantsTable {
@@ -192,6 +195,48 @@ export interface WebhookSecretsTable {
   previous_secret: string | null;
   rotated_at: Timestamp | null;
   created_at: CreatedAt;
+}
+
+/** Where a tenant wants its plans' events POSTed, and which events. */
+export interface WebhookSubscriptionsTable {
+  id: string;
+  tenant_id: string;
+  url: string;
+  events: string[];
+  /** Its own Standard Webhooks secret (`whsec_…`), so one receiver cannot forge another's deliveries. */
+  secret: string;
+  description: string | null;
+  paused_at: Timestamp | null;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** One event for one subscription, written by the plan_events trigger. */
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  subscription_id: string;
+  event_id: string;
+  event_type: string;
+  state: string;
+  round: Generated<number>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** One POST of a delivery and how the receiver answered. */
+export interface WebhookAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  status: number | null;
+  error: string | null;
+  response_excerpt: string | null;
+  duration_ms: number;
+  attempted_at: CreatedAt;
 }
 
 /** A tenant's API key: only its HMAC is kept; the key is shown once, when it is made. */

@@ -195,3 +195,46 @@ export function planAttemptWorkflowId(tenantId: string, planId: string, attempt:
 export function reminderWorkflowId(tenantId: string, reminderId: string): string {
   return `${tenantId}/reminder/${reminderId}`;
 }
+
+/** One round of one event webhook delivery, and how long and how often it is tried. */
+export interface WebhookDeliveryInput {
+  tenant_id: string;
+  delivery_id: string;
+  round: number;
+  retry: WebhookRetry;
+}
+
+/** Backoff doubling from `initial_ms` to at most `maximum_ms`, until `give_up_after_ms` from the first try. */
+export interface WebhookRetry {
+  initial_ms: number;
+  maximum_ms: number;
+  give_up_after_ms: number;
+}
+
+export function webhookDeliveryWorkflowId(tenantId: string, deliveryId: string, round: number) {
+  return `${tenantId}/webhook-delivery/${deliveryId}/${round}`;
+}
+
+/** One scheduled run of a recurring plan; `plan_id` once it submitted its plan (carried over continue-as-new). */
+export interface ScheduledPlanInput {
+  tenant_id: string;
+  schedule_id: string;
+  plan_id?: string;
+}
+
+/** How a scheduled run ended: the plan it made and how that plan ended, or why it made none. */
+export interface ScheduledPlanOutcome {
+  plan_id: string | null;
+  status: string;
+  error?: { code: string; message: string };
+}
+
+/** The Temporal Schedule's id, made from the tenant and the schedule row's id. */
+export function scheduleId(tenantId: string, id: string): string {
+  return `${tenantId}/schedule/${id}`;
+}
+
+/** The prefix of a schedule's runs' workflow ids; Temporal appends each run's scheduled time. */
+export function scheduledRunWorkflowId(tenantId: string, id: string): string {
+  return `${tenantId}/scheduled-plan/${id}`;
+}

@@ -15,6 +15,8 @@ import type { Activities } from '../../src/activities';
 import { movePendingReminder } from '../../src/db/reminders-repository';
 import { cancelReminder, rescheduleReminder } from '../../src/workflows/definitions';
 import { MOVES_PER_RUN } from '../../src/workflows/reminder-workflow';
+import { webhookDeliveryWorkflowId } from '../../src/workflows/definitions';
+import { startWebhookReceiver } from '../support/webhook-receiver';
 import {
   TEST_PUBLIC_URL,
   eventually,
@@ -370,5 +372,38 @@ describe('capture the shapes of the speed work', () => {
       ],
     });
     await save('plan-audit-writes-batched', handle);
+  });
+});
+
+describe('capture the shapes of event webhooks', () => {
+  // A pause ends a round the way a delivery does (one activity, then the result): no shape of its own.
+  it('a delivery answered after a 500, and one that gave up', async () => {
+    const w = await startHarness({
+      webhookRetry: { initial_ms: 200, maximum_ms: 400, give_up_after_ms: 2_000 },
+    });
+    const receiver = await startWebhookReceiver({
+      '/flaky': (res, nth) => res.writeHead(nth === 0 ? 500 : 200).end(),
+      '/down': (res) => res.writeHead(500).end(),
+    });
+    try {
+      const delivery = async (path: string) => {
+        const sub = await w.api('POST', '/v1/webhooks', {
+          url: `${receiver.base}${path}`,
+          events: ['plan_completed'],
+        });
+        const plan = await w.api('POST', '/v1/plans', { intent: 'capture', actions: [sms] });
+        await w.client.workflow.getHandle(plan.body.workflow_id).result();
+        const [row] = await eventually(async () => {
+          const d = (await w.api('GET', `/v1/webhooks/${sub.body.id}/deliveries`)).body.data;
+          return ['delivered', 'failed'].includes(d[0]?.state) ? d : undefined;
+        });
+        return w.client.workflow.getHandle(webhookDeliveryWorkflowId(w.tenant.id, row.id, 1));
+      };
+      await save('webhook-delivered-after-retry', await delivery('/flaky'));
+      await save('webhook-gave-up', await delivery('/down'));
+    } finally {
+      await receiver.close();
+      await w.close();
+    }
   });
 });

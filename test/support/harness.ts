@@ -23,6 +23,8 @@ import { createApiKey } from '../../src/auth/api-keys-repository';
 import { parseKeyRing } from '../../src/crypto/key-ring';
 import { errandDataConverter } from '../../src/temporal/data-converter';
 import type { GoogleConfig } from '../../src/providers/google-config';
+import { createWebhookDispatcher } from '../../src/webhooks/webhook-dispatcher';
+import type { WebhookRetry } from '../../src/workflows/definitions';
 
 /** The pepper the harness's API hashes keys under. */
 export const TEST_PEPPER = 'test-pepper-test-pepper-test-pepper-0001';
@@ -68,6 +70,8 @@ export interface HarnessOptions {
   streamLimits?: AppDeps['streamLimits'];
   /** false: plan streams get no LISTEN feed and only poll. */
   planEvents?: boolean;
+  /** Runs a webhook dispatcher for the harness's tenant, with this retry schedule. */
+  webhookRetry?: WebhookRetry;
 }
 
 export interface Harness {
@@ -170,6 +174,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     options.planEvents === false
       ? undefined
       : listenForPlanEvents(inject('databaseUrl'), pino({ level: 'silent' }));
+  const webhooks =
+    options.webhookRetry &&
+    createWebhookDispatcher({
+      db,
+      temporal: client,
+      taskQueue,
+      logger: pino({ level: 'silent' }),
+      retry: options.webhookRetry,
+      tenantId: tenant.id,
+      onQueued: planEvents && ((wake) => planEvents.onDeliveriesQueued(wake)),
+    }).start(500);
   const shutdown = new AbortController();
   const app = createApp({
     db,
@@ -264,6 +279,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       shutdown.abort();
       await closed;
+      await webhooks?.stop();
       await planEvents?.close();
       worker?.shutdown();
       await running;

@@ -22,9 +22,10 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-/** A loopback webhook receiver that records every request and answers per path. */
+/** A loopback webhook receiver that records every request and answers per path; on `port`, or any free one. */
 export async function startWebhookReceiver(
   answers: Record<string, Answer>,
+  port = 0,
 ): Promise<WebhookReceiver> {
   const received: ReceivedRequest[] = [];
   let connections = 0;
@@ -42,11 +43,11 @@ export async function startWebhookReceiver(
     });
   });
   server.on('connection', () => connections++);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  const bound = (server.address() as { port: number }).port;
   return {
-    base: `http://127.0.0.1:${port}`,
-    port,
+    base: `http://127.0.0.1:${bound}`,
+    port: bound,
     received,
     connections: () => connections,
     to: (path) => received.filter((r) => r.path === path),
