@@ -24,6 +24,7 @@ import type { Planner } from './planner/planner';
 import { createRulesPlanner } from './planner/rules-planner';
 import type { CalendarProvider } from './providers/calendar-provider';
 import { errandDataConverter } from './temporal/data-converter';
+import { createScheduledRuns } from './schedules/scheduled-runs';
 
 /**
  * The one place that builds clients from configuration: Postgres, Temporal and
@@ -177,6 +178,12 @@ export function buildActivityDeps(
     },
     publicUrl: config.ERRAND_PUBLIC_URL,
     apiUrl: apiUrl(config),
+    scheduledRuns: createScheduledRuns({
+      db,
+      temporal,
+      planner: buildPlanner(config),
+      logger: buildLogger(config),
+    }),
   });
 }
 

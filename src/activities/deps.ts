@@ -19,6 +19,7 @@ import { createGoogleAuth, type GoogleAuth } from '../providers/google-auth';
 import { createGoogleCalendar } from '../providers/google-calendar';
 import type { GoogleConfig } from '../providers/google-config';
 import { createRoutingCalendar } from '../providers/routing-calendar';
+import type { ScheduledRuns } from '../schedules/scheduled-runs';
 
 /** What activities need from the outside world; `createActivityDeps` builds it. */
 export interface ActivityDeps {
@@ -36,6 +37,8 @@ export interface ActivityDeps {
   reminderGraceMs: number;
   /** Signs the URLs awaited automations report back to; absent without a key ring. */
   automationCallbacks?: AutomationCallbacks;
+  /** Submits recurring plans' runs as the API submits plans; absent: scheduled runs fail, saying so. */
+  scheduledRuns?: ScheduledRuns;
 }
 
 /** Where awaited automations report back: the API's address, and the ring that signs each step's URL. */
@@ -67,6 +70,8 @@ export interface ActivityDepsOptions {
   calendar?: CalendarProvider;
   messages?: MessageSender;
   automations?: AutomationRunner;
+  /** Recurring plans' submissions (see createScheduledRuns); the composition root builds it with the planner. */
+  scheduledRuns?: ScheduledRuns;
 }
 
 /**
@@ -89,6 +94,7 @@ export function createActivityDeps(options: ActivityDepsOptions): ActivityDeps {
     now,
     reminderGraceMs: options.reminderGraceMs,
     automationCallbacks: automationCallbacks(options),
+    scheduledRuns: options.scheduledRuns,
   };
 }
 

@@ -5,6 +5,7 @@ import { createCapacityActivities } from './capacity-activities';
 import type { ActivityDeps } from './deps';
 import { createMessageActivities } from './message-activities';
 import { createReminderActivities } from './reminder-activities';
+import { createScheduleActivities } from './schedule-activities';
 import { createUndoActivities } from './undo-activities';
 import { createWebhookDeliveryActivities } from './webhook-delivery-activities';
 
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAuditActivities(deps),
     ...createUndoActivities(deps),
     ...createCapacityActivities(deps),
+    ...createScheduleActivities(deps),
     ...createWebhookDeliveryActivities(deps),
   };
   // Fails to compile when an allowlisted action has no activity.

@@ -45,6 +45,8 @@ import type { GoogleConfig } from '../providers/google-config';
 import { googleAuthorizeRoutes, googleCallbackRoutes } from './google-oauth-routes';
 import { twilioWebhookRoutes } from './twilio-webhook-routes';
 import { automationCallbackRoutes } from './automation-callback-routes';
+import { createScheduleService } from '../schedules/schedule-service';
+import { schedulesRoutes } from './schedules-routes';
 import { webhooksRoutes } from './webhooks-routes';
 
 export interface AppDeps {
@@ -209,6 +211,10 @@ export function createApp(deps: AppDeps): express.Express {
     now: deps.now ?? (() => new Date()),
   });
   app.use(intentsRoutes({ db: deps.db, intents }));
+  const schedules = createScheduleService({ ...starting, plans, planner: deps.planner });
+  app.use(
+    schedulesRoutes({ db: deps.db, temporal: deps.temporal, schedules, webUiUrl: deps.webUiUrl }),
+  );
   app.use(planControlRoutes(deps));
   const runs = createPlanRuns(starting);
   app.use(planRunsRoutes({ db: deps.db, runs, webUiLink }));

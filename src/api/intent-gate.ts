@@ -2,7 +2,8 @@ import { appearsIn, recipientsOf } from '../plan/recipients';
 import { type PlanOptions, type Planner, type PlannerResult } from '../planner/planner';
 
 /** Where an intent's text comes from. */
-export const INTENT_SOURCES = ['api', 'webhook', 'email', 'chat'] as const;
+/** `schedule`: a recurring plan's intent, written by the tenant's own key when it made the schedule. */
+export const INTENT_SOURCES = ['api', 'webhook', 'email', 'chat', 'schedule'] as const;
 export type IntentSource = (typeof INTENT_SOURCES)[number];
 
 /**

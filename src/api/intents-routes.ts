@@ -14,7 +14,7 @@ import { requireJson } from './require-json';
 import { principalOf, tenantOf } from './tenant-context';
 import { submitterOf } from './plan-visibility';
 
-const intentBody = z.strictObject({
+export const intentBody = z.strictObject({
   text: z.string().trim().min(1).max(2000),
   context: boundedContext.optional(),
   timezone: timeZone.optional(),

@@ -65,6 +65,14 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'POST /v1/webhooks/:id/resume': tenant('admin'),
   'DELETE /v1/webhooks/:id': tenant('admin'),
   'GET /v1/webhooks/:id/deliveries': tenant('admin'),
+  // A schedule submits plans as its creator, so making and changing one is a submitter's act.
+  'POST /v1/schedules': tenant('submitter'),
+  'GET /v1/schedules': tenant('viewer'),
+  'GET /v1/schedules/:id': tenant('viewer'),
+  'POST /v1/schedules/:id/pause': tenant('submitter'),
+  'POST /v1/schedules/:id/resume': tenant('submitter'),
+  'POST /v1/schedules/:id/trigger': tenant('submitter'),
+  'DELETE /v1/schedules/:id': tenant('submitter'),
   'POST /v1/keys': { role: 'admin', operator: true },
   'POST /v1/tenants': { role: null, operator: true },
   // One deployment key seals every tenant's payloads, so only the operator may decode.

@@ -26,6 +26,8 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  schedules: SchedulesTable;
+  schedule_runs: ScheduleRunsTable;
 }
 
 export interface TenantsTable {
@@ -337,3 +339,42 @@ export interface CalendarSelectionsTable {
   truncated: boolean;
   created_at: CreatedAt;
 }
+
+/** A recurring plan; a Temporal Schedule of the same id runs it. */
+export interface SchedulesTable {
+  id: string;
+  tenant_id: string;
+  /** The plan each run submits, as POST /v1/plans takes it; or null for an intent. */
+  plan: Json<Record<string, unknown> | null> | null;
+  /** The intent each run plans: `{text, context?, timezone?, user_id?, conversation_id?}`. */
+  intent: Json<Record<string, unknown> | null> | null;
+  schedule: string;
+  timing: Json<Record<string, unknown>>;
+  timezone: string;
+  start_at: Timestamp | null;
+  end_at: Timestamp | null;
+  overlap: string;
+  /** `creating` until its Temporal Schedule exists, then `active`. */
+  status: string;
+  created_by: Json<Record<string, unknown>>;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** What one scheduled run submitted: a plan, or why it made none. */
+export interface ScheduleRunsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  schedule_id: string;
+  /** The run's workflow id, unique per scheduled time. */
+  run_key: string;
+  plan_id: string | null;
+  outcome: string;
+  error: Json<unknown> | null;
+  created_at: CreatedAt;
+}
+
+export type ScheduleRow = Selectable<SchedulesTable>;
+export type ScheduleRunRow = Selectable<ScheduleRunsTable>;

@@ -44,8 +44,14 @@ const book = (day: number, hour: number, title = 'Captured') => ({
  * Saves a finished run's history in the JSON form the Temporal CLI and Web UI
  * export. A shape already saved is kept as it was: it is what older code did.
  */
-async function save(name: string, handle: WorkflowHandle, runId?: string) {
-  await handle.result().catch(() => undefined);
+async function save(
+  name: string,
+  handle: WorkflowHandle,
+  runId?: string,
+  { running = false }: { running?: boolean } = {},
+) {
+  // A conversation runs for weeks: its history so far is its shape.
+  if (!running) await handle.result().catch(() => undefined);
   if (existsSync(`${dir}${name}.json`)) return;
   const { stdout } = await promisify(execFile)(
     inject('temporalCli'),

@@ -23,6 +23,7 @@ import { createApiKey } from '../../src/auth/api-keys-repository';
 import { parseKeyRing } from '../../src/crypto/key-ring';
 import { errandDataConverter } from '../../src/temporal/data-converter';
 import type { GoogleConfig } from '../../src/providers/google-config';
+import { createScheduledRuns } from '../../src/schedules/scheduled-runs';
 import { createWebhookDispatcher } from '../../src/webhooks/webhook-dispatcher';
 import type { WebhookRetry } from '../../src/workflows/definitions';
 
@@ -155,6 +156,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     google: options.google,
     providers: { allowPrivateNetwork, timeoutMs: 10_000 },
     publicUrl: TEST_PUBLIC_URL,
+    scheduledRuns: createScheduledRuns({
+      db,
+      temporal: client,
+      planner: options.planner ?? createRulesPlanner(),
+      logger: pino({ level: 'silent' }),
+      now: options.now,
+    }),
     ...options.deps,
   });
   const activities = createActivities(deps);
