@@ -17,6 +17,7 @@ import * as contactUsers from './2026-12-06T10-00_contact-users';
 import * as calendarSelections from './2026-12-06T11-00_calendar-selections';
 import * as planEventNotify from './2026-12-07T09-00_plan-event-notify';
 import * as eventWebhooks from './2026-12-08T12-00_event-webhooks';
+import * as conversations from './2026-12-08T16-00_conversations';
 import * as schedules from './2026-12-08T14-00_schedules';
 
 /** Every migration by name; names sort in the order they run. Add new ones here. */
@@ -39,5 +40,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T11-00_calendar-selections': calendarSelections,
   '2026-12-07T09-00_plan-event-notify': planEventNotify,
   '2026-12-08T12-00_event-webhooks': eventWebhooks,
+  '2026-12-08T16-00_conversations': conversations,
   '2026-12-08T14-00_schedules': schedules,
 };

@@ -25,6 +25,7 @@ import { createRulesPlanner } from './planner/rules-planner';
 import type { CalendarProvider } from './providers/calendar-provider';
 import { errandDataConverter } from './temporal/data-converter';
 import { createScheduledRuns } from './schedules/scheduled-runs';
+import { createConversationTurns } from './conversations/conversation-turns';
 
 /**
  * The one place that builds clients from configuration: Postgres, Temporal and
@@ -179,6 +180,12 @@ export function buildActivityDeps(
     publicUrl: config.ERRAND_PUBLIC_URL,
     apiUrl: apiUrl(config),
     scheduledRuns: createScheduledRuns({
+      db,
+      temporal,
+      planner: buildPlanner(config),
+      logger: buildLogger(config),
+    }),
+    conversations: createConversationTurns({
       db,
       temporal,
       planner: buildPlanner(config),

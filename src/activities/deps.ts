@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { ConversationTurns } from '../conversations/conversation-turns';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { OutboundHttp } from '../net/outbound-http';
@@ -39,6 +40,8 @@ export interface ActivityDeps {
   automationCallbacks?: AutomationCallbacks;
   /** Submits recurring plans' runs as the API submits plans; absent: scheduled runs fail, saying so. */
   scheduledRuns?: ScheduledRuns;
+  /** Answers conversations' messages as the API answers intents; absent: messages fail, saying so. */
+  conversations?: ConversationTurns;
 }
 
 /** Where awaited automations report back: the API's address, and the ring that signs each step's URL. */
@@ -72,6 +75,8 @@ export interface ActivityDepsOptions {
   automations?: AutomationRunner;
   /** Recurring plans' submissions (see createScheduledRuns); the composition root builds it with the planner. */
   scheduledRuns?: ScheduledRuns;
+  /** Conversations' turns (see createConversationTurns); the composition root builds it with the planner. */
+  conversations?: ConversationTurns;
 }
 
 /**
@@ -95,6 +100,7 @@ export function createActivityDeps(options: ActivityDepsOptions): ActivityDeps {
     reminderGraceMs: options.reminderGraceMs,
     automationCallbacks: automationCallbacks(options),
     scheduledRuns: options.scheduledRuns,
+    conversations: options.conversations,
   };
 }
 

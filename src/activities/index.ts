@@ -8,6 +8,7 @@ import { createReminderActivities } from './reminder-activities';
 import { createScheduleActivities } from './schedule-activities';
 import { createUndoActivities } from './undo-activities';
 import { createWebhookDeliveryActivities } from './webhook-delivery-activities';
+import { createConversationActivities } from './conversation-activities';
 
 export type { ActivityDeps };
 
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCapacityActivities(deps),
     ...createScheduleActivities(deps),
     ...createWebhookDeliveryActivities(deps),
+    ...createConversationActivities(deps),
   };
   // Fails to compile when an allowlisted action has no activity.
   const steps: StepActivities = activities;

@@ -6,7 +6,12 @@ import { parseOffset } from '../plan/offset';
 import type { MessageChannel } from '../providers/messages';
 import { idempotencyKey, type StepInput, type StepOutput } from '../plan/step-io';
 import { applyOffset, toInstant } from '../time/zoned-time';
-import { reminderWorkflowId, type ReminderDelivery } from '../workflows/definitions';
+import { postReminderTurn } from '../conversations/reminder-turn';
+import {
+  conversationEvent,
+  reminderWorkflowId,
+  type ReminderDelivery,
+} from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 import { InvalidStepError, ReminderInPastError } from './errors';
 import { EMAIL_TEMPLATES, render, templateValues } from './render-message';
@@ -100,13 +105,14 @@ export function createReminderActivities(deps: ActivityDeps) {
         plan_id: reminder.plan_id,
         step_index: reminder.step_index,
       });
-      // With its event, so event webhooks learn of every reminder that fired, and of it once.
-      await deps.db.transaction().execute(async (trx) => {
+      // With its event and its conversation turn, so webhooks and the user's conversation learn
+      // of every reminder that fired, and of it once.
+      const told = await deps.db.transaction().execute(async (trx) => {
         const fired = await finishReminder(trx, ref.tenant_id, ref.reminder_id, 'fired', {
           fired_at: now,
           outbox_id: delivery.message_id,
         });
-        if (!fired?.plan_id) return;
+        if (!fired?.plan_id) return null;
         await insertEventOnce(trx, ref.tenant_id, fired.plan_id, {
           kind: 'reminder_fired',
           step: fired.step_index,
@@ -118,7 +124,15 @@ export function createReminderActivities(deps: ActivityDeps) {
             message_id: delivery.message_id,
           },
         });
+        return postReminderTurn(trx, fired, now);
       });
+      // The turn is written either way; this only adds it to the conversation's context.
+      if (told) {
+        await deps.temporal.workflow
+          .getHandle(told.workflowId)
+          .signal(conversationEvent, { kind: 'reminder_triggered', text: told.text })
+          .catch(() => undefined);
+      }
       return { outcome: 'fired' };
     },
 

@@ -48,6 +48,7 @@ import { automationCallbackRoutes } from './automation-callback-routes';
 import { createScheduleService } from '../schedules/schedule-service';
 import { schedulesRoutes } from './schedules-routes';
 import { webhooksRoutes } from './webhooks-routes';
+import { conversationsRoutes } from './conversations-routes';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -211,6 +212,16 @@ export function createApp(deps: AppDeps): express.Express {
     now: deps.now ?? (() => new Date()),
   });
   app.use(intentsRoutes({ db: deps.db, intents }));
+  app.use(
+    conversationsRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      feed: deps.planEvents,
+      shutdown: deps.shutdown,
+      limits: deps.streamLimits,
+    }),
+  );
   const schedules = createScheduleService({ ...starting, plans, planner: deps.planner });
   app.use(
     schedulesRoutes({ db: deps.db, temporal: deps.temporal, schedules, webUiUrl: deps.webUiUrl }),

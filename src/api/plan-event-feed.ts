@@ -4,11 +4,15 @@ import { WEBHOOK_DELIVERIES_CHANNEL } from '../webhooks/webhook-events';
 
 /** The channel the plan_events trigger notifies, with the plan's id as payload. */
 export const PLAN_EVENTS_CHANNEL = 'errand_plan_events';
+/** The channel the conversation_turns trigger notifies, with the conversation's id as payload. */
+export const CONVERSATION_TURNS_CHANNEL = 'errand_conversation_turns';
 
 /** Tells subscribers that a plan may have new events; they read them from Postgres. */
 export interface PlanEventFeed {
   /** Calls `changed` after each new event of the plan, and after the feed reconnects. */
   subscribe(planId: string, changed: () => void): () => void;
+  /** Calls `changed` after each new turn of the conversation, and after the feed reconnects. */
+  subscribeConversation(conversationId: string, changed: () => void): () => void;
   /** Calls `changed` when webhook deliveries are queued, and after the feed reconnects. */
   onDeliveriesQueued(changed: () => void): () => void;
   close(): Promise<void>;
@@ -26,6 +30,7 @@ export const LISTENER_NAME = 'errand-plan-events';
  */
 export function listenForPlanEvents(url: string, logger: Logger): PlanEventFeed {
   const subscribers = new Map<string, Set<() => void>>();
+  const conversations = new Map<string, Set<() => void>>();
   const deliveries = new Set<() => void>();
   let client: pg.Client | null = null;
   let closed = false;
@@ -34,6 +39,7 @@ export function listenForPlanEvents(url: string, logger: Logger): PlanEventFeed 
 
   const wakeAll = () => {
     subscribers.forEach((set) => set.forEach((fn) => fn()));
+    conversations.forEach((set) => set.forEach((fn) => fn()));
     deliveries.forEach((fn) => fn());
   };
   const connect = async () => {
@@ -49,14 +55,18 @@ export function listenForPlanEvents(url: string, logger: Logger): PlanEventFeed 
     });
     c.on('end', () => drop(c));
     c.on('notification', (n) => {
-      if (n.channel !== PLAN_EVENTS_CHANNEL && n.channel !== WEBHOOK_DELIVERIES_CHANNEL) return;
       if (!n.payload) return;
       if (n.channel === WEBHOOK_DELIVERIES_CHANNEL) return deliveries.forEach((fn) => fn());
-      subscribers.get(n.payload)?.forEach((fn) => fn());
+      if (n.channel === CONVERSATION_TURNS_CHANNEL) {
+        return conversations.get(n.payload)?.forEach((fn) => fn());
+      }
+      if (n.channel === PLAN_EVENTS_CHANNEL) subscribers.get(n.payload)?.forEach((fn) => fn());
     });
     try {
       await c.connect();
-      await c.query(`listen ${PLAN_EVENTS_CHANNEL}; listen ${WEBHOOK_DELIVERIES_CHANNEL}`);
+      await c.query(
+        `listen ${PLAN_EVENTS_CHANNEL}; listen ${WEBHOOK_DELIVERIES_CHANNEL}; listen ${CONVERSATION_TURNS_CHANNEL}`,
+      );
     } catch (err) {
       logger.warn({ err }, 'plan event listener could not connect; retrying');
       drop(c);
@@ -85,15 +95,8 @@ export function listenForPlanEvents(url: string, logger: Logger): PlanEventFeed 
   void connect();
 
   return {
-    subscribe(planId, changed) {
-      let set = subscribers.get(planId);
-      if (!set) subscribers.set(planId, (set = new Set()));
-      set.add(changed);
-      return () => {
-        set.delete(changed);
-        if (set.size === 0) subscribers.delete(planId);
-      };
-    },
+    subscribe: (planId, changed) => keyed(subscribers, planId, changed),
+    subscribeConversation: (id, changed) => keyed(conversations, id, changed),
     onDeliveriesQueued(changed) {
       deliveries.add(changed);
       return () => deliveries.delete(changed);
@@ -103,5 +106,15 @@ export function listenForPlanEvents(url: string, logger: Logger): PlanEventFeed 
       clearTimeout(retry);
       await client?.end().catch(() => {});
     },
+  };
+}
+
+function keyed(map: Map<string, Set<() => void>>, id: string, changed: () => void): () => void {
+  let set = map.get(id);
+  if (!set) map.set(id, (set = new Set()));
+  set.add(changed);
+  return () => {
+    set.delete(changed);
+    if (set.size === 0) map.delete(id);
   };
 }

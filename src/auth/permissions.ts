@@ -36,6 +36,12 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'POST /v1/contacts/import': tenant('admin'),
   'POST /v1/plans': tenant('submitter'),
   'POST /v1/intents': tenant('submitter'),
+  // Each conversation is its owner's alone, whatever the role; posting plans, so a submitter's.
+  'POST /v1/conversations': tenant('submitter'),
+  'POST /v1/conversations/:id/messages': tenant('submitter'),
+  'GET /v1/conversations': tenant('viewer'),
+  'GET /v1/conversations/:id': tenant('viewer'),
+  'GET /v1/conversations/:id/stream': tenant('viewer'),
   'POST /v1/plans/:id/cancel': tenant('submitter'),
   'POST /v1/plans/validate': tenant('submitter'),
   'POST /v1/plans/:id/execute': tenant('submitter'),

@@ -26,6 +26,8 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  conversations: ConversationsTable;
+  conversation_turns: ConversationTurnsTable;
   schedules: SchedulesTable;
   schedule_runs: ScheduleRunsTable;
 }
@@ -239,6 +241,33 @@ export interface WebhookAttemptsTable {
   response_excerpt: string | null;
   duration_ms: number;
   attempted_at: CreatedAt;
+}
+
+/** One user's conversation with the assistant; its context lives in its workflow. */
+export interface ConversationsTable {
+  id: string;
+  tenant_id: string;
+  /** Whose it is: the user, or the key when the key has no user. */
+  owner_user: string | null;
+  owner_key: string | null;
+  title: string | null;
+  workflow_id: string;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** One turn: the user's message, the assistant's answer, or an event such as a reminder firing. */
+export interface ConversationTurnsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  conversation_id: string;
+  /** Unique in the conversation, so a retried write records the turn once. */
+  turn_key: string;
+  role: string;
+  kind: string;
+  text: string;
+  data: Json | null;
+  created_at: CreatedAt;
 }
 
 /** A tenant's API key: only its HMAC is kept; the key is shown once, when it is made. */

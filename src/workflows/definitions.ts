@@ -238,3 +238,65 @@ export function scheduleId(tenantId: string, id: string): string {
 export function scheduledRunWorkflowId(tenantId: string, id: string): string {
   return `${tenantId}/scheduled-plan/${id}`;
 }
+
+/** A question the assistant asked and is waiting to have answered, with the request it completes. */
+export interface PendingQuestion {
+  /** The request as it stood when the question was asked. */
+  intent: string;
+  question: string;
+  /** The names the question is about ("which "bob"?"), to put the answer in place of. */
+  names: string[];
+  /** Whom a name could mean, when it fits several contacts. */
+  candidates: { name: string; address: string | null }[];
+}
+
+/** The assistant's answer to one message. */
+export interface AssistantTurn {
+  /** The turn's id in the conversation's turn log. */
+  turn_id: string;
+  kind: 'plan' | 'question' | 'refusal' | 'dropped';
+  text: string;
+  plan_id?: string;
+  workflow_id?: string;
+  status?: string;
+  approval_reason?: string | null;
+  candidates?: PendingQuestion['candidates'];
+}
+
+/** One message of the user's, with the id that makes its processing idempotent. */
+export interface ConversationMessage {
+  message_id: string;
+  text: string;
+}
+
+/** What a conversation remembers between messages, carried across continue-as-new. */
+export interface ConversationContext {
+  /** The latest turns, oldest first, at most CONVERSATION_CONTEXT_TURNS. */
+  turns: { role: string; kind: string; text: string }[];
+  /** How many older turns were dropped from the context (they stay in the turn log). */
+  dropped: number;
+  pending: PendingQuestion | null;
+}
+
+export interface ConversationWorkflowInput {
+  tenant_id: string;
+  conversation_id: string;
+  /** Who the messages are from, as plans record their submitter. */
+  submitter: {
+    submitted_by_kind: 'key' | 'jwt';
+    submitted_by_key: string | null;
+    submitted_by_user: string | null;
+  };
+  context?: ConversationContext;
+}
+
+/** Posts a message and answers with the assistant's turn, once per message_id. */
+export const postMessage = defineUpdate<AssistantTurn, [ConversationMessage]>('postMessage');
+/** An event for the user (a reminder fired) already written to the turn log: kept in the context. */
+export const conversationEvent =
+  defineSignal<[{ kind: string; text: string }]>('conversationEvent');
+export const getConversationContext = defineQuery<ConversationContext>('getConversationContext');
+
+export function conversationWorkflowId(tenantId: string, conversationId: string): string {
+  return `${tenantId}/conversation/${conversationId}`;
+}

@@ -15,7 +15,11 @@ import type { Activities } from '../../src/activities';
 import { movePendingReminder } from '../../src/db/reminders-repository';
 import { cancelReminder, rescheduleReminder } from '../../src/workflows/definitions';
 import { MOVES_PER_RUN } from '../../src/workflows/reminder-workflow';
-import { webhookDeliveryWorkflowId } from '../../src/workflows/definitions';
+import {
+  conversationEvent,
+  getConversationContext,
+  webhookDeliveryWorkflowId,
+} from '../../src/workflows/definitions';
 import { startWebhookReceiver } from '../support/webhook-receiver';
 import {
   TEST_PUBLIC_URL,
@@ -411,5 +415,47 @@ describe('capture the shapes of event webhooks', () => {
       await receiver.close();
       await w.close();
     }
+  });
+});
+
+describe('capture the shapes of conversations', () => {
+  it('a question, its answer, a repeated message and a reminder, in one running conversation', async () => {
+    await h.api('POST', '/v1/contacts', { name: 'Bob Stone', emails: ['bob@acme.example'] });
+    await h.api('POST', '/v1/contacts', { name: 'Bob Marley', emails: ['bob.m@example.com'] });
+    const open = await h.api('POST', '/v1/conversations', {});
+    const id = open.body.conversation_id as string;
+    const say = (text: string, key: string) =>
+      h.api('POST', `/v1/conversations/${id}/messages`, { text }, { 'idempotency-key': key });
+    await say('email bob about the launch', 'm1');
+    await say('the second', 'm2');
+    await say('the second', 'm2');
+    await h.client.workflow
+      .getHandle(open.body.workflow_id)
+      .signal(conversationEvent, { kind: 'reminder_triggered', text: 'stand-up now' });
+    await h.client.workflow.getHandle(open.body.workflow_id).query(getConversationContext);
+    await save(
+      'conversation-question-answered',
+      h.client.workflow.getHandle(open.body.workflow_id),
+      undefined,
+      {
+        running: true,
+      },
+    );
+  });
+});
+
+describe('capture the shapes of recurring plans', () => {
+  it('a scheduled run that submitted its plan and waited for it to end', async () => {
+    const res = await h.api('POST', '/v1/schedules', {
+      plan: { intent: 'capture', actions: [sms] },
+      schedule: 'every Monday at 9am',
+    });
+    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+    const id = res.body.schedule_id as string;
+    await h.api('POST', `/v1/schedules/${id}/trigger`);
+    const run = await eventually(
+      async () => (await h.api('GET', `/v1/schedules/${id}`)).body.recent_runs[0],
+    );
+    await save('scheduled-plan-completed', h.client.workflow.getHandle(run.workflow_id));
   });
 });

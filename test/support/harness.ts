@@ -25,6 +25,7 @@ import { errandDataConverter } from '../../src/temporal/data-converter';
 import type { GoogleConfig } from '../../src/providers/google-config';
 import { createScheduledRuns } from '../../src/schedules/scheduled-runs';
 import { createWebhookDispatcher } from '../../src/webhooks/webhook-dispatcher';
+import { createConversationTurns } from '../../src/conversations/conversation-turns';
 import type { WebhookRetry } from '../../src/workflows/definitions';
 
 /** The pepper the harness's API hashes keys under. */
@@ -157,6 +158,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     providers: { allowPrivateNetwork, timeoutMs: 10_000 },
     publicUrl: TEST_PUBLIC_URL,
     scheduledRuns: createScheduledRuns({
+      db,
+      temporal: client,
+      planner: options.planner ?? createRulesPlanner(),
+      logger: pino({ level: 'silent' }),
+      now: options.now,
+    }),
+    conversations: createConversationTurns({
       db,
       temporal: client,
       planner: options.planner ?? createRulesPlanner(),

@@ -26,11 +26,13 @@ export async function readSse(
     timeoutMs?: number;
     stopWhen?: (events: SseEvent[]) => boolean;
     onEvent?: (event: SseEvent) => Promise<void> | void;
+    /** A POST (or other method) with this body, instead of a GET. */
+    request?: { method: string; body: string };
   } = {},
 ): Promise<SseRead> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), options.timeoutMs ?? 20_000);
-  const res = await fetch(url, { headers, signal: abort.signal });
+  const res = await fetch(url, { headers, signal: abort.signal, ...options.request });
   const events: SseEvent[] = [];
   let comments = 0;
   let ended = false;

@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import { TERMINAL_PLAN_STATUSES } from '../workflows/definitions';
+import type { EventStream } from './event-stream';
+import type { PlanEventFeed } from './plan-event-feed';
+
+/** Where a conversation's turn stops following its plan: its end, or a wait for a person. */
+const LAST_EVENTS = new Set([
+  ...TERMINAL_PLAN_STATUSES.map((s) => `plan_${s}`),
+  'approval_requested',
+]);
+
+/**
+ * Streams the events of the plan a turn started, from its first, until it
+ * ends or waits for an approval (GET /v1/plans/:id/stream follows it from
+ * there); then ends the stream.
+ */
+export async function followPlan(
+  stream: EventStream,
+  deps: { db: Kysely<Database>; feed?: PlanEventFeed },
+  tenantId: string,
+  planId: string,
+): Promise<void> {
+  let cursor = '0';
+  await stream.follow(
+    async () => {
+      const events = await deps.db
+        .selectFrom('plan_events')
+        .select(['id', 'step_index', 'kind', 'detail', 'attempt', 'created_at'])
+        .where('tenant_id', '=', tenantId)
+        .where('plan_id', '=', planId)
+        .where('id', '>', cursor)
+        .orderBy('id')
+        .limit(200)
+        .execute();
+      for (const e of events) {
+        stream.send(e.kind, e.id, {
+          plan_id: planId,
+          kind: e.kind,
+          step: e.step_index,
+          attempt: e.attempt,
+          detail: e.detail,
+          created_at: e.created_at.toISOString(),
+        });
+        cursor = e.id;
+        if (LAST_EVENTS.has(e.kind)) return stream.end();
+      }
+    },
+    deps.feed && ((wake) => deps.feed!.subscribe(planId, wake)),
+  );
+}
