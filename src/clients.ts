@@ -165,6 +165,8 @@ export function buildActivityDeps(
   db: Kysely<Database>,
   temporal: Client,
 ): ActivityDeps {
+  // Schedules' runs and conversations' messages are planned and submitted as the API does.
+  const submitting = { db, temporal, planner: buildPlanner(config), logger: buildLogger(config) };
   return createActivityDeps({
     db,
     temporal,
@@ -179,18 +181,8 @@ export function buildActivityDeps(
     },
     publicUrl: config.ERRAND_PUBLIC_URL,
     apiUrl: apiUrl(config),
-    scheduledRuns: createScheduledRuns({
-      db,
-      temporal,
-      planner: buildPlanner(config),
-      logger: buildLogger(config),
-    }),
-    conversations: createConversationTurns({
-      db,
-      temporal,
-      planner: buildPlanner(config),
-      logger: buildLogger(config),
-    }),
+    scheduledRuns: createScheduledRuns(submitting),
+    conversations: createConversationTurns(submitting),
   });
 }
 

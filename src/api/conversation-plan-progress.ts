@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { TERMINAL_PLAN_STATUSES } from '../workflows/definitions';
 import type { EventStream } from './event-stream';
+import { planEventData, planEventsAfter } from './plan-events-reader';
 import type { PlanEventFeed } from './plan-event-feed';
 
 /** Where a conversation's turn stops following its plan: its end, or a wait for a person. */
@@ -24,24 +25,9 @@ export async function followPlan(
   let cursor = '0';
   await stream.follow(
     async () => {
-      const events = await deps.db
-        .selectFrom('plan_events')
-        .select(['id', 'step_index', 'kind', 'detail', 'attempt', 'created_at'])
-        .where('tenant_id', '=', tenantId)
-        .where('plan_id', '=', planId)
-        .where('id', '>', cursor)
-        .orderBy('id')
-        .limit(200)
-        .execute();
+      const events = await planEventsAfter(deps.db, tenantId, planId, cursor, 200);
       for (const e of events) {
-        stream.send(e.kind, e.id, {
-          plan_id: planId,
-          kind: e.kind,
-          step: e.step_index,
-          attempt: e.attempt,
-          detail: e.detail,
-          created_at: e.created_at.toISOString(),
-        });
+        stream.send(e.kind, e.id, planEventData(planId, e));
         cursor = e.id;
         if (LAST_EVENTS.has(e.kind)) return stream.end();
       }

@@ -6,6 +6,8 @@ import { findPlan } from '../db/plans-repository';
 import { TERMINAL_PLAN_STATUSES, type PlanStatus } from '../workflows/definitions';
 import { HttpError, notFound } from './http-error';
 import type { PlanEventFeed } from './plan-event-feed';
+import { openEventStream } from './event-stream';
+import { planEventData, planEventsAfter } from './plan-events-reader';
 import { planView } from './plan-view';
 import { canSee } from './plan-visibility';
 import { principalOf, tenantOf } from './tenant-context';
@@ -76,71 +78,27 @@ export function planStreamRoutes(deps: PlanStreamDeps): Router {
     }
 
     open += 1;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
+    const stream = openEventStream(res, {
+      limits,
+      shutdown: deps.shutdown,
+      onEnd: () => (open -= 1),
     });
-    // A stream stays open for minutes: it is not one of the requests the API admits at once.
-    (res.locals.leaveAdmission as (() => void) | undefined)?.();
-    res.write('retry: 2000\n\n');
-
     let cursor = given?.trim() ?? null;
-    let ended = false;
-    const timers: NodeJS.Timeout[] = [];
-    let unsubscribe = () => {};
-    const end = () => {
-      if (ended) return;
-      ended = true;
-      open -= 1;
-      timers.forEach(clearInterval);
-      unsubscribe();
-      deps.shutdown?.removeEventListener('abort', end);
-      res.end();
-    };
-    // The response's close: the client went away, or the server is closing the connection.
-    res.on('close', end);
-    deps.shutdown?.addEventListener('abort', end, { once: true });
-
-    const send = (event: string, id: string | null, data: unknown) => {
-      if (ended) return;
-      res.write(`${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      if (res.writableLength > limits.maxBufferedBytes) end();
-    };
-
-    let reading = false;
-    let again = false;
-    const readNew = async (): Promise<void> => {
-      if (ended) return;
-      if (reading) {
-        again = true;
-        return;
-      }
-      reading = true;
-      try {
-        do {
-          again = false;
-          const events = await eventsAfter(deps.db, tenant.id, row.id, cursor ?? '0', limits.batch);
-          for (const e of events) {
-            send(e.kind, e.id, {
-              plan_id: row.id,
-              kind: e.kind,
-              step: e.step_index,
-              attempt: e.attempt,
-              detail: e.detail,
-              created_at: e.created_at.toISOString(),
-            });
-            cursor = e.id;
-            if (TERMINAL_EVENTS.has(e.kind)) return end();
-          }
-          if (events.length === limits.batch) again = true;
-        } while (again && !ended);
-      } catch (err) {
-        // Postgres away: the next notification or poll reads again from the same cursor.
-        req.log?.warn({ err }, 'plan stream could not read events');
-      } finally {
-        reading = false;
+    const readNew = async () => {
+      for (;;) {
+        const events = await planEventsAfter(
+          deps.db,
+          tenant.id,
+          row.id,
+          cursor ?? '0',
+          limits.batch,
+        );
+        for (const e of events) {
+          stream.send(e.kind, e.id, planEventData(row.id, e));
+          cursor = e.id;
+          if (TERMINAL_EVENTS.has(e.kind)) return stream.end();
+        }
+        if (events.length < limits.batch || stream.isEnded()) return;
       }
     };
 
@@ -149,26 +107,21 @@ export function planStreamRoutes(deps: PlanStreamDeps): Router {
         const snapshot = await stateWithLastEvent(deps.db, tenant.id, row.id);
         cursor = snapshot.lastEventId ?? '0';
         // Id 0 before the plan's first event: resuming from it gives every event.
-        send('state', cursor, {
+        stream.send('state', cursor, {
           ...planView(snapshot.row, { webUi: deps.webUiLink(snapshot.row.workflow_id) }),
         });
-        if (isTerminal(snapshot.row.status)) return end();
+        if (isTerminal(snapshot.row.status)) return stream.end();
       } else if (isTerminal(row.status)) {
         // A plan that ended before the events asked for: nothing more will come.
         await readNew();
-        return end();
+        return stream.end();
       }
     } catch (err) {
       req.log?.warn({ err }, 'plan stream could not start');
-      return end();
+      return stream.end();
     }
-    unsubscribe = deps.feed?.subscribe(row.id, () => void readNew()) ?? (() => {});
-    timers.push(
-      setInterval(() => void readNew(), limits.pollMs),
-      setInterval(() => !ended && res.write(': keep-alive\n\n'), limits.heartbeatMs),
-    );
-    timers.push(setTimeout(end, limits.maxLifetimeMs));
-    await readNew();
+    // Postgres away: the next notification or poll reads again from the same cursor.
+    await stream.follow(readNew, deps.feed && ((wake) => deps.feed!.subscribe(row.id, wake)));
   });
 
   return router;
@@ -176,24 +129,6 @@ export function planStreamRoutes(deps: PlanStreamDeps): Router {
 
 function isTerminal(status: string): boolean {
   return TERMINAL_PLAN_STATUSES.includes(status as PlanStatus);
-}
-
-function eventsAfter(
-  db: Kysely<Database>,
-  tenantId: string,
-  planId: string,
-  after: string,
-  limit: number,
-) {
-  return db
-    .selectFrom('plan_events')
-    .select(['id', 'step_index', 'kind', 'detail', 'attempt', 'created_at'])
-    .where('tenant_id', '=', tenantId)
-    .where('plan_id', '=', planId)
-    .where('id', '>', after)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
 }
 
 /** The plan and the id of its latest event, read as of one instant. */

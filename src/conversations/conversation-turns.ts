@@ -1,13 +1,7 @@
-import type { Client } from '@temporalio/client';
-import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
 import { HttpError } from '../api/http-error';
-import { createIntentService } from '../api/intent-service';
-import { createPlanService } from '../api/plan-service';
-import type { Database } from '../db/database';
-import type { Planner, PlannedStep } from '../planner/planner';
+import { submittingOnQueue, type SubmittingConfig } from '../api/submitting-on-queue';
+import type { PlannedStep } from '../planner/planner';
 import { describeSteps } from '../planner/rules/describe-steps';
-import { createRulesPlanner } from '../planner/rules-planner';
 import { findTenant } from '../tenants/tenants-repository';
 import type {
   AssistantTurn,
@@ -38,14 +32,7 @@ export interface ConversationTurns {
   take(input: TakeMessage): Promise<TakenMessage>;
 }
 
-export interface ConversationTurnsConfig {
-  db: Kysely<Database>;
-  temporal: Client;
-  planner: Planner;
-  logger: Logger;
-  now?: () => Date;
-  startTimeoutMs?: number;
-}
+export type ConversationTurnsConfig = SubmittingConfig;
 
 const MISSING = 'missing_information: ';
 
@@ -57,7 +44,6 @@ const MISSING = 'missing_information: ';
  * retried activity writes each turn once and starts no second plan.
  */
 export function createConversationTurns(config: ConversationTurnsConfig): ConversationTurns {
-  const now = config.now ?? (() => new Date());
   return {
     async take(input) {
       const tenant = await findTenant(config.db, input.tenant_id);
@@ -94,22 +80,7 @@ export function createConversationTurns(config: ConversationTurnsConfig): Conver
           null,
         );
       }
-      const plans = createPlanService({
-        db: config.db,
-        temporal: config.temporal,
-        taskQueue: input.task_queue,
-        startTimeoutMs: config.startTimeoutMs ?? 5_000,
-        logger: config.logger,
-        now,
-      });
-      const intents = createIntentService({
-        db: config.db,
-        planner: config.planner,
-        check: createRulesPlanner(),
-        plans,
-        logger: config.logger,
-        now,
-      });
+      const { intents } = submittingOnQueue(config, input.task_queue);
       try {
         const answer = await intents.handle(
           tenant,

@@ -1,13 +1,6 @@
-import type { Client } from '@temporalio/client';
-import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
 import { HttpError } from '../api/http-error';
-import { createIntentService } from '../api/intent-service';
-import { createPlanService } from '../api/plan-service';
+import { submittingOnQueue, type SubmittingConfig } from '../api/submitting-on-queue';
 import type { Submitter } from '../api/plan-visibility';
-import type { Database } from '../db/database';
-import type { Planner } from '../planner/planner';
-import { createRulesPlanner } from '../planner/rules-planner';
 import { findTenant } from '../tenants/tenants-repository';
 import type { ScheduledPlanOutcome } from '../workflows/definitions';
 import type { ScheduleIntent } from './schedule-request';
@@ -23,15 +16,7 @@ export interface ScheduledRuns {
   }): Promise<ScheduledPlanOutcome>;
 }
 
-export interface ScheduledRunsConfig {
-  db: Kysely<Database>;
-  temporal: Client;
-  /** Plans a schedule's intent at each run, so "tomorrow" is the run's tomorrow. */
-  planner: Planner;
-  logger: Logger;
-  now?: () => Date;
-  startTimeoutMs?: number;
-}
+export type ScheduledRunsConfig = SubmittingConfig;
 
 /**
  * Submits a run's plan exactly as the API does (the plan service, or the intent
@@ -40,21 +25,13 @@ export interface ScheduledRunsConfig {
  * newline cannot stand in a header, so no client's key meets these.
  */
 export function createScheduledRuns(config: ScheduledRunsConfig): ScheduledRuns {
-  const now = config.now ?? (() => new Date());
   return {
     async submit(run) {
       const tenant = await findTenant(config.db, run.tenant_id);
       const schedule = tenant && (await findSchedule(config.db, tenant.id, run.schedule_id));
       // Deleted between the trigger and this run: nothing to submit.
       if (!tenant || !schedule) return { plan_id: null, status: 'schedule_gone' };
-      const plans = createPlanService({
-        db: config.db,
-        temporal: config.temporal,
-        taskQueue: run.task_queue,
-        startTimeoutMs: config.startTimeoutMs ?? 5_000,
-        logger: config.logger,
-        now,
-      });
+      const { plans, intents } = submittingOnQueue(config, run.task_queue);
       const submitter = schedule.created_by as unknown as Submitter;
       const key = `schedule\n${run.run_key}`;
       const record = { tenant_id: tenant.id, schedule_id: schedule.id, run_key: run.run_key };
@@ -68,14 +45,6 @@ export function createScheduledRuns(config: ScheduledRunsConfig): ScheduledRuns 
           });
           planId = row.id;
         } else {
-          const intents = createIntentService({
-            db: config.db,
-            planner: config.planner,
-            check: createRulesPlanner(),
-            plans,
-            logger: config.logger,
-            now,
-          });
           const intent = schedule.intent as unknown as ScheduleIntent;
           const answer = await intents.handle(
             tenant,

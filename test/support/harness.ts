@@ -143,6 +143,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, dataConverter: errandDataConverter(TEST_KEY_RING) });
   // A test's own adapters (options.deps) stand in for the built-in ones everywhere they are used.
+  // Schedules' runs and conversations' messages submit as the harness's API does.
+  const submitting = {
+    db,
+    temporal: client,
+    planner: options.planner ?? createRulesPlanner(),
+    logger: pino({ level: 'silent' }),
+    now: options.now,
+  };
   const deps: ActivityDeps = createActivityDeps({
     db,
     temporal: client,
@@ -157,20 +165,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     google: options.google,
     providers: { allowPrivateNetwork, timeoutMs: 10_000 },
     publicUrl: TEST_PUBLIC_URL,
-    scheduledRuns: createScheduledRuns({
-      db,
-      temporal: client,
-      planner: options.planner ?? createRulesPlanner(),
-      logger: pino({ level: 'silent' }),
-      now: options.now,
-    }),
-    conversations: createConversationTurns({
-      db,
-      temporal: client,
-      planner: options.planner ?? createRulesPlanner(),
-      logger: pino({ level: 'silent' }),
-      now: options.now,
-    }),
+    scheduledRuns: createScheduledRuns(submitting),
+    conversations: createConversationTurns(submitting),
     ...options.deps,
   });
   const activities = createActivities(deps);
