@@ -19,6 +19,7 @@ import * as planEventNotify from './2026-12-07T09-00_plan-event-notify';
 import * as eventWebhooks from './2026-12-08T12-00_event-webhooks';
 import * as conversations from './2026-12-08T16-00_conversations';
 import * as schedules from './2026-12-08T14-00_schedules';
+import * as inbound from './2026-12-09T10-00_inbound';
 
 /** Every migration by name; names sort in the order they run. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T12-00_event-webhooks': eventWebhooks,
   '2026-12-08T16-00_conversations': conversations,
   '2026-12-08T14-00_schedules': schedules,
+  '2026-12-09T10-00_inbound': inbound,
 };

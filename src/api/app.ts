@@ -49,6 +49,8 @@ import { createScheduleService } from '../schedules/schedule-service';
 import { schedulesRoutes } from './schedules-routes';
 import { webhooksRoutes } from './webhooks-routes';
 import { conversationsRoutes } from './conversations-routes';
+import { inboundRoutes } from './inbound-routes';
+import { inboundSecretRoutes } from './inbound-secret-routes';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -133,6 +135,10 @@ export function createApp(deps: AppDeps): express.Express {
       now: deps.now ?? (() => new Date()),
     }),
   );
+  // Signed with the tenant's inbound secret, not called with a key, and verified over its raw
+  // bytes; it needs the intent service made below, so it is filled in once that exists.
+  const inbound: { routes?: express.Router } = {};
+  app.use((req, res, next) => (inbound.routes ? inbound.routes(req, res, next) : next()));
   app.use(express.json({ limit: deps.bodyLimit, strict: true }), refuseUnsafeStrings);
   // Called by the tenant's automations with the signed URL they were given, not with a key.
   app.use(
@@ -212,6 +218,7 @@ export function createApp(deps: AppDeps): express.Express {
     now: deps.now ?? (() => new Date()),
   });
   app.use(intentsRoutes({ db: deps.db, intents }));
+  inbound.routes = inboundRoutes({ db: deps.db, intents, now });
   app.use(
     conversationsRoutes({
       db: deps.db,
@@ -240,6 +247,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(webhookSecretRoutes({ db: deps.db, now: deps.now ?? (() => new Date()) }));
+  app.use(inboundSecretRoutes({ db: deps.db, now }));
   app.use(webhooksRoutes({ db: deps.db, allowPrivateNetwork: deps.allowPrivateNetwork ?? false }));
   app.use(
     connectionsRoutes({

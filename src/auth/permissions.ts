@@ -54,6 +54,9 @@ export const PERMISSIONS: Readonly<Record<string, Permission>> = {
   'PUT /v1/settings': tenant('admin'),
   'GET /v1/settings/webhook-secret': tenant('admin'),
   'POST /v1/settings/webhook-secret/rotate': tenant('admin'),
+  // Whoever holds the inbound secret can start plans as the tenant.
+  'GET /v1/settings/inbound-secret': tenant('admin'),
+  'POST /v1/settings/inbound-secret/rotate': tenant('admin'),
   'GET /v1/keys': tenant('admin'),
   'DELETE /v1/keys/:id': tenant('admin'),
   'GET /v1/connections': tenant('admin'),
@@ -98,6 +101,8 @@ export const SIGNED_ROUTES: Readonly<Record<string, string>> = {
     "Google's OAuth redirect: a state Errand signed (HMAC-SHA256 under a key of ERRAND_ENCRYPTION_KEYS) for the tenant and user who asked, unexpired and used once",
   'POST /v1/webhooks/twilio/:tenant':
     "Twilio's status callback: X-Twilio-Signature (HMAC-SHA1) under the auth token of the tenant's Twilio connection",
+  'POST /v1/inbound/:source':
+    'An inbound trigger: Standard Webhooks signature (HMAC-SHA256 over webhook-id, webhook-timestamp within 5 minutes and the raw body) under the inbound secret of the tenant the errand-tenant header names',
 };
 
 export const roleAtLeast = (have: Role, need: Role) => ROLES.indexOf(have) >= ROLES.indexOf(need);

@@ -15,6 +15,7 @@ export interface Database {
   reminders: RemindersTable;
   decisions: DecisionsTable;
   webhook_secrets: WebhookSecretsTable;
+  inbound_secrets: InboundSecretsTable;
   api_keys: ApiKeysTable;
   contacts: ContactsTable;
   action_ledger: ActionLedgerTable;
@@ -193,6 +194,15 @@ export interface DecisionsTable {
 }
 
 /** A tenant's key for signing its outgoing webhooks; the previous one still signs for a while after a rotation. */
+/** The secret a tenant's inbound triggers are signed with (POST /v1/inbound/:source). */
+export interface InboundSecretsTable {
+  tenant_id: string;
+  secret: string;
+  previous_secret: string | null;
+  rotated_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
 export interface WebhookSecretsTable {
   tenant_id: string;
   secret: string;

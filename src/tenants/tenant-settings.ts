@@ -47,6 +47,21 @@ export const tenantSettingsSchema = z.object({
   limits: limitsSettings,
   /** Keys and tokens whose role is exactly `submitter` see and cancel only the plans they submitted, and those plans' reminders and messages. */
   submitters_see_only_their_own: z.boolean().default(false),
+  /**
+   * Who may send the tenant's inbound email (POST /v1/inbound/email): addresses, or `@domain`
+   * for a whole domain. Empty: nobody, so inbound email is off until an admin names senders.
+   */
+  inbound_senders: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .max(254)
+        .regex(/^(?:[^\s@]+)?@[^\s@]+\.[^\s@]+$/, 'must be an address or @domain'),
+    )
+    .max(100)
+    .default([]),
   /** Whoever submitted a plan may not approve or reject it: another approver must. */
   four_eyes: z.boolean().default(false),
   /** Which provider each family goes through; a connected one is needed for all but the built-ins. */
