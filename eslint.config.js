@@ -20,7 +20,7 @@ const forbiddenInWorkflows = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.errand/**', 'bin/**'] },
+  { ignores: ['node_modules/**', '.errand/**', 'bin/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

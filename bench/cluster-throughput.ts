@@ -76,7 +76,7 @@ async function main() {
   const api = startErrandProcess('src/api/server.ts', env);
   const apiUrl = `http://127.0.0.1:${port}`;
   await waitFor(async () => {
-    const res = await fetch(`${apiUrl}/healthz`).catch(() => undefined);
+    const res = await fetch(`${apiUrl}/readyz`).catch(() => undefined);
     return res?.status === 200 ? true : undefined;
   }, 60_000);
 

@@ -3,6 +3,8 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import OpenAI from 'openai';
 import { pino, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
+import { chooseSdkMetricsAddress } from './metrics/sdk-metrics';
 import { createActivityDeps, createCalendar, type ActivityDeps } from './activities/deps';
 import type { GoogleConfig } from './providers/google-config';
 import type { Config, ConnectedConfig } from './config';
@@ -42,7 +44,20 @@ export function buildDb(config: ConnectedConfig, logger: Logger): Kysely<Databas
 }
 
 export function buildLogger(config: Config): Logger {
+  const format = config.LOG_FORMAT ?? defaultLogFormat(process.env.NODE_ENV, process.stdout.isTTY);
+  // Synchronous, in this thread: a transport's worker thread would drop lines at process.exit.
+  if (format === 'pretty') {
+    return pino({ level: config.LOG_LEVEL }, pinoPretty({ sync: true, colorize: true }));
+  }
   return pino({ level: config.LOG_LEVEL });
+}
+
+/** Logs for people at a terminal in development; JSON, one object a line, for everything else. */
+export function defaultLogFormat(
+  nodeEnv: string | undefined,
+  terminal: boolean,
+): 'pretty' | 'json' {
+  return nodeEnv !== 'production' && terminal ? 'pretty' : 'json';
 }
 
 /** ERRAND_ENCRYPTION_KEYS as a key ring; undefined when unset. */
@@ -77,9 +92,22 @@ export async function buildTemporalClient(config: Config): Promise<Client> {
 }
 
 /** The worker runtime logs warnings and worse unless LOG_LEVEL asks for more (its INFO is webpack's build log). */
-export function installWorkerRuntime(config: Config): void {
+/**
+ * Installs the process's Temporal runtime: its log level, and its own Prometheus exporter
+ * (`temporal_` series: slots, polls, task latencies), which /metrics reads and appends.
+ */
+export async function installWorkerRuntime(config: Config): Promise<void> {
   const verbose = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
-  Runtime.install({ logger: new DefaultLogger(verbose ? 'DEBUG' : 'WARN') });
+  const bindAddress = await chooseSdkMetricsAddress(config.ERRAND_SDK_METRICS_ADDRESS);
+  Runtime.install({
+    logger: new DefaultLogger(verbose ? 'DEBUG' : 'WARN'),
+    telemetryOptions: {
+      metrics: {
+        metricPrefix: 'temporal_',
+        prometheus: { bindAddress, useSecondsForDurations: true },
+      },
+    },
+  });
 }
 
 export async function buildWorkerConnection(config: Config): Promise<NativeConnection> {

@@ -25,8 +25,12 @@ const configSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('errand'),
   TEMPORAL_TLS: z.enum(['true', 'false']).default('false'),
-  /** A workflow bundle built ahead of time; without it the worker bundles at start. */
+  /** A workflow bundle built ahead of time; without it the worker bundles at start (`npm run build` writes one the compiled worker finds itself). */
   ERRAND_WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  /** On SIGTERM: how long running steps and HTTP requests may take to finish before they are cut off. */
+  ERRAND_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** `pretty` (pino-pretty) or `json`; default: json when NODE_ENV is production or output is not a terminal. */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
   ERRAND_DEFAULT_TENANT: z
     .string()
@@ -36,6 +40,15 @@ const configSchema = z.object({
   ERRAND_KEY_PEPPER: z.string().min(32, 'must be at least 32 characters').optional(),
   /** The deployment's operator key: creates tenants and their keys. Unset: no operator key. */
   ERRAND_OPERATOR_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** A bearer token that may read /metrics (besides the operator key); unset: the operator key only. */
+  ERRAND_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Where the Temporal SDK serves its own metrics (host:port); unset: a free loopback port, read by /metrics. */
+  ERRAND_SDK_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port')
+    .optional(),
+  /** A standalone worker's /metrics port (Errand's series and the SDK's); unset: none. */
+  ERRAND_WORKER_METRICS_PORT: port.optional(),
   /**
    * AES-256-GCM keys, `kid:base64key[,kid:base64key...]`, the first sealing and all opening:
    * for Temporal payloads and tenants' stored credentials. `npm start` makes one in .errand.

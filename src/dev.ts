@@ -22,7 +22,7 @@ import { ensureDevEncryptionKeys } from './dev-encryption-keys';
  */
 async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
-  installWorkerRuntime(loaded);
+  await installWorkerRuntime(loaded);
   const database = await openDatabaseServer({ url: loaded.DATABASE_URL, log: console.log });
   stops.push(() => database.stop());
   const dataDir = fileURLToPath(new URL('../.errand', import.meta.url));

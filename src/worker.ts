@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
@@ -18,6 +19,9 @@ import type { KeyRing } from './crypto/key-ring';
 import type { Database } from './db/database';
 import { openDatabaseServer } from './db/database-server';
 import { errandDataConverter } from './temporal/data-converter';
+import { WORKFLOW_BUNDLE_FILE } from './build-layout';
+import { BUILT_IN_PEPPER } from './auth/api-key';
+import { startMetricsServer } from './metrics/metrics-server';
 
 export interface ErrandWorkerConfig {
   connection: NativeConnection;
@@ -30,9 +34,13 @@ export interface ErrandWorkerConfig {
   maxConcurrentActivities?: number;
   /** ERRAND_ENCRYPTION_KEYS: payloads are sealed with it; undefined: plain. */
   keyRing?: KeyRing;
+  /** After a shutdown is asked for, how long running activities may take before they are cancelled. */
+  shutdownGraceTime?: number;
 }
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+/** Where `npm run build` leaves the bundled workflows: beside the compiled worker, never in src. */
+const BUILT_WORKFLOW_BUNDLE = fileURLToPath(new URL(`./${WORKFLOW_BUNDLE_FILE}`, import.meta.url));
 
 /** Builds the worker that runs plan and reminder workflows and every activity. */
 export async function createErrandWorker(config: ErrandWorkerConfig): Promise<Worker> {
@@ -44,6 +52,7 @@ export async function createErrandWorker(config: ErrandWorkerConfig): Promise<Wo
     dataConverter: errandDataConverter(config.keyRing),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentLocalActivityExecutions: config.maxConcurrentActivities,
+    shutdownGraceTime: config.shutdownGraceTime,
     ...(config.workflowBundle
       ? { workflowBundle: config.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH }),
@@ -63,7 +72,10 @@ export async function startWorker(config: Config, db: Kysely<Database>) {
     keyRing: buildKeyRing(config),
     workflowBundle: config.ERRAND_WORKFLOW_BUNDLE
       ? { codePath: config.ERRAND_WORKFLOW_BUNDLE }
-      : undefined,
+      : existsSync(BUILT_WORKFLOW_BUNDLE)
+        ? { codePath: BUILT_WORKFLOW_BUNDLE }
+        : undefined,
+    shutdownGraceTime: config.ERRAND_SHUTDOWN_GRACE_MS,
   });
   const running = worker.run().finally(async () => {
     await connection.close();
@@ -81,18 +93,32 @@ export async function startWorker(config: Config, db: Kysely<Database>) {
 
 async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
-  installWorkerRuntime(loaded);
+  await installWorkerRuntime(loaded);
   const database = await openDatabaseServer({ url: loaded.DATABASE_URL, log: console.log });
   const config = { ...loaded, DATABASE_URL: database.url };
   const logger = buildLogger(config);
   logPayloadEncryption(config, logger);
   const db = buildDb(config, logger);
+  const metrics =
+    config.ERRAND_WORKER_METRICS_PORT === undefined
+      ? undefined
+      : await startMetricsServer({
+          host: config.HOST,
+          port: config.ERRAND_WORKER_METRICS_PORT,
+          db,
+          access: {
+            token: config.ERRAND_METRICS_TOKEN,
+            operatorKey: config.ERRAND_OPERATOR_KEY,
+            pepper: config.ERRAND_KEY_PEPPER ?? BUILT_IN_PEPPER,
+          },
+        });
   try {
     // The worker stops itself on SIGINT and SIGTERM (the SDK's default), which ends `running`.
     await (
       await startWorker(config, db)
     ).running;
   } finally {
+    metrics?.close();
     await db.destroy();
     await database.stop();
   }

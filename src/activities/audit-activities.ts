@@ -5,7 +5,11 @@ import {
   recordPlanTransition,
   type PlanEnding,
   type PlanEvent,
+  type WrittenTransition,
 } from '../db/plans-repository';
+import { plansEnded } from '../metrics/errand-metrics';
+import { sourceLabel } from '../metrics/labels';
+import { observePlanEvents } from '../metrics/plan-metrics';
 import type { PlanState } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 import { AuditWriteRefusedError } from './errors';
@@ -25,7 +29,7 @@ export function createAuditActivities(deps: Pick<ActivityDeps, 'db'>) {
       earlier?: PlanEvent[];
     }): Promise<void> {
       const { state, event } = input;
-      await refusalsNamed(event.kind, () =>
+      const written = await refusalsNamed(event.kind, () =>
         recordPlanTransition(
           deps.db,
           state.tenant_id,
@@ -43,6 +47,7 @@ export function createAuditActivities(deps: Pick<ActivityDeps, 'db'>) {
           [...(input.earlier ?? []), event],
         ),
       );
+      observePlanEvents(state, written.source, written.fresh);
     },
 
     /**
@@ -56,15 +61,27 @@ export function createAuditActivities(deps: Pick<ActivityDeps, 'db'>) {
       ending: PlanEnding;
       event: PlanEvent;
     }): Promise<void> {
-      await refusalsNamed(input.event.kind, () =>
+      const written = await refusalsNamed(input.event.kind, () =>
         recordPlanEnding(deps.db, input.tenant_id, input.plan_id, input.ending, input.event),
       );
+      for (const event of written.fresh) {
+        if (event.kind === 'plan_failed') {
+          plansEnded.inc({
+            tenant: input.tenant_id,
+            source: sourceLabel(written.source),
+            outcome: 'failed',
+          });
+        }
+      }
     },
   };
 }
 
-async function refusalsNamed(kind: string, write: () => Promise<boolean>): Promise<void> {
-  let found: boolean;
+async function refusalsNamed(
+  kind: string,
+  write: () => Promise<WrittenTransition | undefined>,
+): Promise<WrittenTransition> {
+  let found: WrittenTransition | undefined;
   try {
     found = await write();
   } catch (err) {
@@ -77,6 +94,7 @@ async function refusalsNamed(kind: string, write: () => Promise<boolean>): Promi
   }
   // The API writes the row before it starts the workflow, so a missing row was deleted: final.
   if (!found) throw new AuditWriteRefusedError(`the plan's row is gone; ${kind} was not recorded`);
+  return found;
 }
 
 export type AuditActivities = ReturnType<typeof createAuditActivities>;

@@ -12,6 +12,8 @@ import {
   reminderWorkflowId,
   type ReminderDelivery,
 } from '../workflows/definitions';
+import { reminderLateness } from '../metrics/errand-metrics';
+import { channelLabel } from '../metrics/labels';
 import type { ActivityDeps } from './deps';
 import { InvalidStepError, ReminderInPastError } from './errors';
 import { EMAIL_TEMPLATES, render, templateValues } from './render-message';
@@ -107,11 +109,17 @@ export function createReminderActivities(deps: ActivityDeps) {
       });
       // With its event and its conversation turn, so webhooks and the user's conversation learn
       // of every reminder that fired, and of it once.
+      let late: { channel: string; seconds: number } | undefined;
       const told = await deps.db.transaction().execute(async (trx) => {
         const fired = await finishReminder(trx, ref.tenant_id, ref.reminder_id, 'fired', {
           fired_at: now,
           outbox_id: delivery.message_id,
         });
+        // Only the call that moved it to fired measures it, so a retry is not counted again.
+        if (fired) {
+          const seconds = Math.max(0, now.getTime() - fired.fire_at.getTime()) / 1000;
+          late = { channel: fired.channel, seconds };
+        }
         if (!fired?.plan_id) return null;
         await insertEventOnce(trx, ref.tenant_id, fired.plan_id, {
           kind: 'reminder_fired',
@@ -126,6 +134,12 @@ export function createReminderActivities(deps: ActivityDeps) {
         });
         return postReminderTurn(trx, fired, now);
       });
+      if (late) {
+        reminderLateness.observe(
+          { tenant: ref.tenant_id, channel: channelLabel(late.channel) },
+          late.seconds,
+        );
+      }
       // The turn is written either way; this only adds it to the conversation's context.
       if (told) {
         await deps.temporal.workflow

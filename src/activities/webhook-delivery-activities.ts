@@ -7,6 +7,7 @@ import {
   recordAttempt,
 } from '../webhooks/deliveries-repository';
 import { webhookEventBody } from '../webhooks/webhook-events';
+import { webhookAttempts, webhookDeliveries } from '../metrics/errand-metrics';
 import type { ActivityDeps } from './deps';
 import { WebhookRefusedError } from './errors';
 
@@ -35,11 +36,14 @@ export function createWebhookDeliveryActivities(deps: ActivityDeps) {
       if (!found || found.delivery.round !== ref.round) return 'gone';
       if (!['queued', 'sending'].includes(found.delivery.state)) return 'gone';
       if (found.paused) {
-        await finishDelivery(deps.db, ref.delivery_id, ref.round, 'held');
+        countEnded(await finishDelivery(deps.db, ref.delivery_id, ref.round, 'held'), 'held');
         return 'held';
       }
       if (!found.event) {
-        await finishDelivery(deps.db, ref.delivery_id, ref.round, 'failed', 'the event is gone');
+        countEnded(
+          await finishDelivery(deps.db, ref.delivery_id, ref.round, 'failed', 'the event is gone'),
+          'failed',
+        );
         return 'gone';
       }
       const body = webhookEventBody(found.event);
@@ -75,17 +79,38 @@ export function createWebhookDeliveryActivities(deps: ActivityDeps) {
         response_excerpt: answer,
         duration_ms: Date.now() - began,
       });
+      webhookAttempts.inc({
+        tenant: found.delivery.tenant_id,
+        result: refused
+          ? 'refused'
+          : status === null
+            ? 'network_error'
+            : error
+              ? 'http_error'
+              : 'ok',
+      });
       if (refused) throw new WebhookRefusedError(`webhook refused: ${error}`);
       if (error) throw new Error(`webhook ${error}; will retry`);
-      await finishDelivery(deps.db, ref.delivery_id, ref.round, 'delivered');
+      countEnded(
+        await finishDelivery(deps.db, ref.delivery_id, ref.round, 'delivered'),
+        'delivered',
+      );
       return 'delivered';
     },
 
     /** Ends a round whose attempts ran out (or whose address was refused) as failed. */
     async fail_event_webhook(ref: DeliveryRef & { error: string }): Promise<void> {
-      await finishDelivery(deps.db, ref.delivery_id, ref.round, 'failed', ref.error);
+      countEnded(
+        await finishDelivery(deps.db, ref.delivery_id, ref.round, 'failed', ref.error),
+        'failed',
+      );
     },
   };
+}
+
+/** Counted only by the call that ended the round, so a retried activity counts it once. */
+function countEnded(ended: { tenant_id: string } | undefined, outcome: string): void {
+  if (ended) webhookDeliveries.inc({ tenant: ended.tenant_id, outcome });
 }
 
 export type WebhookDeliveryActivities = ReturnType<typeof createWebhookDeliveryActivities>;

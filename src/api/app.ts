@@ -1,3 +1,5 @@
+import { httpMetrics } from './http-metrics';
+import { metricsRoutes } from './metrics-routes';
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import { sql, type Kysely } from 'kysely';
@@ -79,10 +81,14 @@ export interface AppDeps {
   keyRequestsPerMinute?: number;
   /** Requests served at once under /v1; more get 503 overloaded. Default: unlimited. */
   maxInFlight?: number;
-  /** A pool of its own for /healthz, so the check answers while the API's pool is saturated. */
+  /** A pool of its own for /readyz, so the check answers while the API's pool is saturated. */
   healthDb?: Kysely<Database>;
-  /** Reported by /healthz: whether Errand started its own Postgres. */
+  /** Reported by /readyz: whether Errand started its own Postgres. */
   databaseKind: DatabaseKind;
+  /** ERRAND_METRICS_TOKEN: may read /metrics, as the operator key may. */
+  metricsToken?: string;
+  /** True once a shutdown has begun: /readyz answers 503 so traffic moves elsewhere. */
+  draining?: () => boolean;
   /** ERRAND_ENCRYPTION_KEYS: the codec endpoint's and tenants' connections' keys; unset: the codec answers that nothing is encrypted and the connection routes answer 503. */
   keyRing?: KeyRing;
   /** ERRAND_GOOGLE_*: the deployment's Google OAuth client; unset: the Google connection routes answer 503. */
@@ -113,6 +119,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(pinoHttp({ logger: deps.logger, quietReqLogger: true, genReqId: requestIdOf }));
+  app.use(httpMetrics);
   // Before the body is read, so a refused request costs next to nothing.
   if (deps.maxInFlight) app.use('/v1', admission({ maxInFlight: deps.maxInFlight }).handler);
   app.use('/codec', codecCors(new URL(deps.webUiUrl).origin), codecBodyParser);
@@ -149,7 +156,16 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
-  app.get('/healthz', async (_req, res) => {
+  // Alive: the process serves HTTP. Orchestrators restart on this, so it checks nothing else.
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', draining: deps.draining?.() ?? false });
+  });
+  // Ready: worth sending requests to. Load balancers route on this.
+  app.get('/readyz', async (_req, res) => {
+    if (deps.draining?.()) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
     // Bounded, so a server that does not answer shows as down instead of hanging the check.
     const checks = await Promise.allSettled([
       withTimeout(sql`select 1`.execute(deps.healthDb ?? deps.db), HEALTH_CHECK_MS),
@@ -164,6 +180,16 @@ export function createApp(deps: AppDeps): express.Express {
       temporal,
     });
   });
+  app.use(
+    metricsRoutes({
+      db: deps.healthDb ?? deps.db,
+      access: {
+        token: deps.metricsToken,
+        operatorKey: deps.operatorKey,
+        pepper: deps.keyPepper ?? BUILT_IN_PEPPER,
+      },
+    }),
+  );
 
   const webUiLink = (workflowId: string) =>
     `${deps.webUiUrl}/namespaces/${deps.temporal.options.namespace}/workflows/${encodeURIComponent(workflowId)}`;

@@ -17,6 +17,7 @@ import { HttpError } from './http-error';
 import { decisionOf, errorAnswer, refuse, replay, type Answer } from './intent-answers';
 import { gateIntent, type IntentSource } from './intent-gate';
 import type { PlanService } from './plan-service';
+import { plannerConfidence, plannerOutcomes } from '../metrics/errand-metrics';
 import { requestHash } from './request-hash';
 import type { Submitter } from './plan-visibility';
 
@@ -88,6 +89,7 @@ export function createIntentService(deps: IntentServiceDeps) {
           if (!first) throw err;
           return replay(deps.db, first, hash);
         }
+        observeDecision(tenant.id, result, rest.outcome);
         return given;
       };
 
@@ -213,6 +215,7 @@ export function createIntentService(deps: IntentServiceDeps) {
           request_hash: hash,
           answer: null,
         });
+        observeDecision(tenant.id, result, 'failed');
         throw err;
       }
       const { row, created } = submitted;
@@ -245,4 +248,18 @@ export function createIntentService(deps: IntentServiceDeps) {
       );
     },
   };
+}
+
+/** Counts a decision once it is logged: replays of an earlier decision are not counted again. */
+function observeDecision(
+  tenant: string,
+  result: PlannerResult | null,
+  outcome: DecisionOutcome,
+): void {
+  // A planner that could not plan at all gave no result, and so no confidence.
+  const planner = result?.planner ?? 'none';
+  plannerOutcomes.inc({ tenant, planner, outcome });
+  if (result && Number.isFinite(result.confidence)) {
+    plannerConfidence.observe({ planner }, result.confidence);
+  }
 }

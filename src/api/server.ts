@@ -33,6 +33,7 @@ export async function startApi(
   const planEvents = listenForPlanEvents(config.DATABASE_URL, logger);
   const shutdown = new AbortController();
   const app = createApp({
+    draining: () => shutdown.signal.aborted,
     db,
     temporal,
     calendar: buildCalendar(config, db),
@@ -41,6 +42,7 @@ export async function startApi(
     logger,
     keyPepper: config.ERRAND_KEY_PEPPER,
     operatorKey: config.ERRAND_OPERATOR_KEY,
+    metricsToken: config.ERRAND_METRICS_TOKEN,
     jwt: buildJwtVerifier(config),
     bodyLimit: config.ERRAND_BODY_LIMIT,
     webUiUrl: config.TEMPORAL_UI_URL,
@@ -100,10 +102,17 @@ export async function startApi(
   return {
     server,
     close: async () => {
+      // New connections are refused and idle keep-alive ones closed; requests in flight finish.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Open plan streams end (their clients resume with Last-Event-ID), so close can finish.
       shutdown.abort();
+      // A request still running after the grace time is cut off rather than holding the exit.
+      const cutOff = setTimeout(
+        () => server.closeAllConnections(),
+        config.ERRAND_SHUTDOWN_GRACE_MS,
+      );
       await closed;
+      clearTimeout(cutOff);
       await reconciler.stop();
       await webhooks.stop();
       await planEvents.close();
@@ -118,16 +127,21 @@ async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
   const database = await openDatabaseServer({ url: loaded.DATABASE_URL, log: console.log });
   const config = { ...loaded, DATABASE_URL: database.url };
-  logPayloadEncryption(config, buildLogger(config));
+  const logger = buildLogger(config);
+  logPayloadEncryption(config, logger);
   const api = await startApi(config, database.kind);
   console.log(`Errand API on http://${config.HOST}:${config.PORT}`);
+  let stopping = false;
   const shutdown = async () => {
+    // A second signal (npm passes Ctrl-C on) must not start a second close.
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down: draining HTTP requests');
     await api.close();
     await database.stop();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown());
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -107,10 +107,17 @@ export interface PlanEnding {
   compensation: unknown[];
 }
 
+/** What a transition's write did: the plan's source, and the events it wrote for the first time. */
+export interface WrittenTransition {
+  source: string;
+  fresh: PlanEvent[];
+}
+
 /**
- * Writes a plan's snapshot and its events in one transaction; false when the
+ * Writes a plan's snapshot and its events in one transaction; undefined when the
  * plan has no row. Each event is keyed by kind and step, so a retried write
- * records it once. Every string is made storable first (see postgresSafe).
+ * records it once (and leaves it out of `fresh`). Every string is made storable
+ * first (see postgresSafe).
  */
 export async function recordPlanTransition(
   db: Kysely<Database>,
@@ -118,7 +125,7 @@ export async function recordPlanTransition(
   planId: string,
   snapshot: PlanSnapshot,
   events: PlanEvent[],
-): Promise<boolean> {
+): Promise<WrittenTransition | undefined> {
   const safe = postgresSafe(snapshot);
   return db.transaction().execute(async (trx) => {
     const updated = await trx
@@ -136,17 +143,21 @@ export async function recordPlanTransition(
       })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', planId)
+      .returning('source')
       .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) return false;
-    for (const event of events) await insertEventOnce(trx, tenantId, planId, event);
-    return true;
+    if (!updated) return undefined;
+    const fresh: PlanEvent[] = [];
+    for (const event of events) {
+      if (await insertEventOnce(trx, tenantId, planId, event)) fresh.push(event);
+    }
+    return { source: updated.source, fresh };
   });
 }
 
 /**
  * Ends a plan with only its status, error, end time and compensation, keeping
  * the step results Postgres last accepted: the fallback when the full
- * snapshot was refused. False when the plan has no row.
+ * snapshot was refused. Undefined when the plan has no row.
  */
 export async function recordPlanEnding(
   db: Kysely<Database>,
@@ -154,7 +165,7 @@ export async function recordPlanEnding(
   planId: string,
   ending: PlanEnding,
   event: PlanEvent,
-): Promise<boolean> {
+): Promise<WrittenTransition | undefined> {
   const safe = postgresSafe(ending);
   return db.transaction().execute(async (trx) => {
     const updated = await trx
@@ -169,10 +180,11 @@ export async function recordPlanEnding(
       })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', planId)
+      .returning('source')
       .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) return false;
-    await insertEventOnce(trx, tenantId, planId, event);
-    return true;
+    if (!updated) return undefined;
+    const fresh = (await insertEventOnce(trx, tenantId, planId, event)) ? [event] : [];
+    return { source: updated.source, fresh };
   });
 }
 
@@ -185,10 +197,10 @@ export async function insertEventOnce(
   tenantId: string,
   planId: string,
   event: PlanEvent,
-) {
+): Promise<boolean> {
   const kind = postgresSafeText(event.kind);
   const attempt = event.attempt ?? 1;
-  await trx
+  const inserted = await trx
     .insertInto('plan_events')
     .values({
       tenant_id: tenantId,
@@ -200,7 +212,9 @@ export async function insertEventOnce(
       detail: event.detail ? JSON.stringify(postgresSafe(event.detail)) : null,
     })
     .onConflict((oc) => oc.columns(['plan_id', 'event_key']).doNothing())
-    .execute();
+    .executeTakeFirst();
+  // True when this call wrote it; false when it was there already.
+  return inserted.numInsertedOrUpdatedRows !== 0n;
 }
 
 export async function listPlanEvents(db: Kysely<Database>, tenantId: string, planId: string) {

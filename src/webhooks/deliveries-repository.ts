@@ -89,15 +89,18 @@ export async function recordAttempt(
   });
 }
 
-/** Ends a round: delivered, failed for good, or held by a pause. Only the round in flight may. */
+/**
+ * Ends a round: delivered, failed for good, or held by a pause. Only the round in flight may;
+ * returns its tenant when this call ended it, undefined when it had ended already.
+ */
 export async function finishDelivery(
   db: Kysely<Database>,
   id: string,
   round: number,
   state: Exclude<DeliveryState, 'queued' | 'sending'>,
   error: string | null = null,
-): Promise<void> {
-  await db
+): Promise<{ tenant_id: string } | undefined> {
+  return db
     .updateTable('webhook_deliveries')
     .set({
       state,
@@ -107,7 +110,8 @@ export async function finishDelivery(
     .where('id', '=', id)
     .where('round', '=', round)
     .where('state', 'in', ['queued', 'sending'])
-    .execute();
+    .returning('tenant_id')
+    .executeTakeFirst();
 }
 
 export interface DeliveryFilter {

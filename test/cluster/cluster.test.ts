@@ -37,7 +37,7 @@ beforeAll(async () => {
   api = startErrandProcess('src/api/server.ts', env);
   workers.push(startErrandProcess('src/worker.ts', env), startErrandProcess('src/worker.ts', env));
   await eventually(async () => {
-    const res = await fetch(`${apiUrl}/healthz`).catch(() => undefined);
+    const res = await fetch(`${apiUrl}/readyz`).catch(() => undefined);
     return res?.status === 200 ? true : undefined;
   }, 60_000);
 }, 180_000);

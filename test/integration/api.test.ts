@@ -299,8 +299,10 @@ describe('reference endpoints', () => {
     });
   });
 
-  it('reports health of Postgres and Temporal, and which Postgres it is', async () => {
-    const res = await h.api('GET', '/healthz');
+  it('is alive on /healthz, and reports on /readyz Postgres, Temporal and which Postgres it is', async () => {
+    expect((await h.api('GET', '/healthz')).body).toEqual({ status: 'ok', draining: false });
+    const res = await h.api('GET', '/readyz');
+    expect(res.status).toBe(200);
     expect(res.body).toEqual({
       status: 'ok',
       database: 'ok',

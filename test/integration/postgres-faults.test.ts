@@ -59,7 +59,7 @@ afterAll(async () => {
 
 async function health(): Promise<{ status: number; body: { database?: string } }> {
   try {
-    const res = await fetch(`${apiUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(5_000) });
     return { status: res.status, body: (await res.json()) as { database?: string } };
   } catch {
     return { status: 0, body: {} };
