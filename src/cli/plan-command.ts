@@ -4,9 +4,9 @@ import { isTimeZone } from '../plan/plan-schema';
 import { toInstant } from '../time/zoned-time';
 import { chooseKey, readCredentials } from './credentials';
 import { CannotPlanError, type Planner, type PlannerResult } from '../planner/planner';
+import { EXIT } from './exit-codes';
 
-/** Exit codes: 0 done, 1 failure, 2 bad usage, 3 the intent cannot be planned. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, cannotPlan: 3 } as const;
+export { EXIT };
 
 export interface CliIo {
   out: (text: string) => void;
