@@ -1,4 +1,5 @@
 import { httpMetrics } from './http-metrics';
+import { webUiLinkFor } from './web-ui-link';
 import { metricsRoutes } from './metrics-routes';
 import type { Client } from '@temporalio/client';
 import express from 'express';
@@ -191,8 +192,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
-  const webUiLink = (workflowId: string) =>
-    `${deps.webUiUrl}/namespaces/${deps.temporal.options.namespace}/workflows/${encodeURIComponent(workflowId)}`;
+  const webUiLink = webUiLinkFor(deps.webUiUrl, deps.temporal.options.namespace);
   app.use(catalogRoutes());
   const pepper = deps.keyPepper ?? BUILT_IN_PEPPER;
   const now = deps.now ?? (() => new Date());
@@ -243,7 +243,7 @@ export function createApp(deps: AppDeps): express.Express {
     logger: deps.logger,
     now: deps.now ?? (() => new Date()),
   });
-  app.use(intentsRoutes({ db: deps.db, intents }));
+  app.use(intentsRoutes({ db: deps.db, intents, webUiLink }));
   inbound.routes = inboundRoutes({ db: deps.db, intents, now });
   app.use(
     conversationsRoutes({
@@ -259,7 +259,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     schedulesRoutes({ db: deps.db, temporal: deps.temporal, schedules, webUiUrl: deps.webUiUrl }),
   );
-  app.use(planControlRoutes(deps));
+  app.use(planControlRoutes({ ...deps, webUiLink }));
   const runs = createPlanRuns(starting);
   app.use(planRunsRoutes({ db: deps.db, runs, webUiLink }));
   app.use(calendarRoutes(deps));

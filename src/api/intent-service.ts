@@ -187,6 +187,7 @@ export function createIntentService(deps: IntentServiceDeps) {
           },
           {
             source: req.source,
+            planner: result.planner,
             approvalReason: approval,
             // The plan is keyed by the intent's key, so concurrent repeats create one plan. A
             // newline cannot stand in a header, so no key a client sends to /v1/plans meets it.

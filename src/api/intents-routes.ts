@@ -24,7 +24,7 @@ export const intentBody = z.strictObject({
   user_id: z.string().max(200).optional(),
 });
 
-const decisionsQuery = z.strictObject({
+export const decisionsQuery = z.strictObject({
   outcome: z.enum(['executed', 'awaiting_approval', 'rejected', 'failed', 'dry_run']).optional(),
   planner: z.enum(['rules', 'openai']).optional(),
   source: z.enum(INTENT_SOURCES).optional(),
@@ -40,6 +40,7 @@ function decisionView(row: DecisionRow) {
 export function intentsRoutes(deps: {
   db: Kysely<Database>;
   intents: ReturnType<typeof createIntentService>;
+  webUiLink: (workflowId: string) => string;
 }): Router {
   const router = Router();
 
@@ -52,7 +53,14 @@ export function intentsRoutes(deps: {
       requestId: String(req.id),
       log: req.log,
     });
-    res.status(status).json(out);
+    const workflowId = out.workflow_id;
+    res
+      .status(status)
+      .json(
+        typeof workflowId === 'string'
+          ? { ...out, links: { web_ui: deps.webUiLink(workflowId) } }
+          : out,
+      );
   });
 
   router.get('/v1/decisions', async (req, res) => {

@@ -19,13 +19,17 @@ import { updateRefusal } from './update-refusal';
 import { canSee, isOwnPlan } from './plan-visibility';
 import { principalOf, tenantOf } from './tenant-context';
 
-const approveBody = z.strictObject({
+export const approveBody = z.strictObject({
   reason: z.string().trim().min(1).max(1000).optional(),
 });
-const rejectBody = approveBody.extend({ reason: z.string().trim().min(1).max(1000) });
+export const rejectBody = approveBody.extend({ reason: z.string().trim().min(1).max(1000) });
 
 /** Decisions and cancellation: Temporal Updates and cancel requests, scoped by tenant. */
-export function planControlRoutes(deps: { db: Kysely<Database>; temporal: Client }): Router {
+export function planControlRoutes(deps: {
+  db: Kysely<Database>;
+  temporal: Client;
+  webUiLink: (workflowId: string) => string;
+}): Router {
   const router = Router();
 
   const planOf = async (res: Response, id: string) => {
@@ -75,7 +79,7 @@ export function planControlRoutes(deps: { db: Kysely<Database>; temporal: Client
               { by: principal.user ?? principal.name, reason: body.reason },
             ],
           });
-        res.json({ plan_id: row.id, decision });
+        res.json({ plan_id: row.id, decision, links: { web_ui: deps.webUiLink(row.workflow_id) } });
       } catch (err) {
         throw refusal(err, row.status);
       }
@@ -96,7 +100,11 @@ export function planControlRoutes(deps: { db: Kysely<Database>; temporal: Client
       ))
     ) {
       // A draft has no workflow: it is cancelled at once.
-      res.json({ plan_id: row.id, status: 'cancelled' });
+      res.json({
+        plan_id: row.id,
+        status: 'cancelled',
+        links: { web_ui: deps.webUiLink(row.workflow_id) },
+      });
       return;
     }
     if (row.status === DRAFT)
@@ -107,7 +115,11 @@ export function planControlRoutes(deps: { db: Kysely<Database>; temporal: Client
     } catch (err) {
       throw refusal(err, row.status);
     }
-    res.status(202).json({ plan_id: row.id, status: 'cancelling' });
+    res.status(202).json({
+      plan_id: row.id,
+      status: 'cancelling',
+      links: { web_ui: deps.webUiLink(row.workflow_id) },
+    });
   });
 
   return router;

@@ -66,7 +66,14 @@ export function workflowInputOf(
   tenant: Tenant,
   plan: Plan,
   planId: string,
-  options: { timezone?: string; approvalReason: string | null; resume?: PlanResume },
+  options: {
+    timezone?: string;
+    approvalReason: string | null;
+    resume?: PlanResume;
+    /** Who made it, shown on the workflow (ErrandSource, ErrandPlanner). */
+    source?: string;
+    planner?: string;
+  },
 ): PlanWorkflowInput {
   const timezone = options.timezone ?? plan.timezone ?? tenant.timezone;
   const notBefore = notBeforeOf(plan, timezone);
@@ -76,6 +83,8 @@ export function workflowInputOf(
     timezone,
     plan,
     ...(notBefore && { not_before: notBefore }),
+    ...(options.source !== undefined && { source: options.source }),
+    ...(options.planner !== undefined && { planner: options.planner }),
     approval_reason: options.approvalReason,
     approval_timeout_ms:
       parseOffset(plan.approval_timeout ?? tenant.settings.approval.timeout) ?? DAY_MS,

@@ -106,6 +106,8 @@ export function createPlanRuns(deps: PlanRunsDeps) {
       const input = workflowInputOf(tenant, plan, row.id, {
         timezone: stored.timezone,
         approvalReason: approvalReason(tenant, plan),
+        source: row.source,
+        planner: stored.planner,
       });
       const event = { kind: 'plan_executed', step: null, detail: { by: options.by } };
       const written = await admitted(tenant, input, row.workflow_id, (trx) =>
@@ -173,6 +175,8 @@ export function createPlanRuns(deps: PlanRunsDeps) {
       const input = workflowInputOf(tenant, plan, row.id, {
         timezone: prior.timezone,
         approvalReason: approvalReason(tenant, plan),
+        source: row.source,
+        planner: prior.planner,
         resume: {
           attempt,
           key_base: planWorkflowId(tenant.id, row.id),

@@ -43,6 +43,8 @@ export interface SubmitOptions {
   /** What the key is bound to; default: the hash of the validated plan. */
   requestHash?: string;
   source?: string;
+  /** The planner that made the plan from an intent; unset for a plan sent as one. */
+  planner?: string;
   /** Why the caller (e.g. a planner with low confidence) wants a human decision first. */
   approvalReason?: string;
   /** The request's logger, so a failed start is logged with its request id. */
@@ -110,7 +112,11 @@ export function createPlanService(deps: PlanServiceDeps) {
       const id = randomUUID();
       const workflowId = planWorkflowId(tenant.id, id);
       const reason = approvalReason(tenant, plan, options.approvalReason);
-      const input = workflowInputOf(tenant, plan, id, { approvalReason: reason });
+      const input = workflowInputOf(tenant, plan, id, {
+        approvalReason: reason,
+        source: options.source ?? 'api',
+        planner: options.planner,
+      });
       const timezone = input.timezone;
       const now = deps.now?.() ?? new Date();
       const admission = { tenant, plan, workflowId, approvalReason: reason, now };

@@ -20,7 +20,7 @@ export interface PlansRoutesDeps {
   webUiLink: (workflowId: string) => string;
 }
 
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   status: z.string().max(40).optional(),
   /** true: only the caller's own plans (by user, else by key). */
   mine: z.enum(['true', 'false']).optional(),
@@ -69,7 +69,9 @@ export function plansRoutes(deps: PlansRoutesDeps): Router {
       limit: query.limit,
       before: query.cursor ? decodeCursor(query.cursor) : undefined,
     });
-    res.json(page(rows, query.limit, (row) => planView(row)));
+    res.json(
+      page(rows, query.limit, (row) => planView(row, { webUi: deps.webUiLink(row.workflow_id) })),
+    );
   });
 
   router.get('/v1/plans/:id', async (req, res) => {

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { planSummary } from '../temporal/readable-summaries';
-import { ERRAND_TENANT } from '../temporal/search-attributes';
+import { planStartAttributes } from '../temporal/plan-search-attributes';
 import type { PlanWorkflowInput } from '../workflows/definitions';
 
 export interface StartPlanConfig {
@@ -30,7 +30,7 @@ export async function startPlanWorkflow(
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         staticSummary: summaryOf(input),
         memo: { intent: input.plan.intent },
-        typedSearchAttributes: [{ key: ERRAND_TENANT, value: input.tenant_id }],
+        typedSearchAttributes: planStartAttributes(input),
       }),
     );
     return 'started';

@@ -14,6 +14,8 @@ const OFFSET = '[+-](?:\\d{1,6}[dhms]){1,4}';
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const STEP = '\\d{1,3}';
 const PLAN_TOKEN = `(?:${TYPE}|schedule_reminder ${OFFSET})`;
+const INSTANT = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{3})?Z';
+const STEP_OF = `step ${STEP} \\(${TYPE}\\)`;
 
 const SHAPES = [
   // startPlanWorkflow's static summary.
@@ -24,6 +26,12 @@ const SHAPES = [
   // The static summaries of reminder workflows, from a plan and reinstated.
   new RegExp(`^reminder from step ${STEP} of plan ${UUID}$`),
   new RegExp(`^reminder reinstated(?: with meeting ${UUID})?$`),
+  // The timers' summaries: what each wait is for, and until when.
+  new RegExp(`^approval of (?:the plan|${STEP_OF}) waits for a decision until ${INSTANT}$`),
+  new RegExp(`^${STEP_OF} waits until ${INSTANT}$`),
+  new RegExp(`^${STEP_OF} waits for room under the tenant's action rate$`),
+  new RegExp(`^step ${STEP} \\(trigger_automation\\) waits for the automation's report$`),
+  new RegExp(`^reminder waits until ${INSTANT}$`),
 ];
 
 /** Whether `text` has one of the shapes above, and so may be stored unencrypted. */

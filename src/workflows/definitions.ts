@@ -123,6 +123,10 @@ export interface PlanWorkflowInput {
    * instant (in `timezone`), an offset in milliseconds from the chained step's start.
    */
   not_before?: Record<number, NotBefore>;
+  /** Where the plan came from (api, chat, email, webhook, schedule): its ErrandSource. */
+  source?: string;
+  /** The planner that made it from an intent (rules, openai): its ErrandPlanner. */
+  planner?: string;
 }
 
 export type NotBefore = { at: string } | { offset_ms: number };
@@ -161,6 +165,12 @@ export const getPlanState = defineQuery<PlanState>('getPlanState');
 export const approvePlan = defineUpdate<ApprovalDecision, [DecisionInput]>('approve');
 /** Rejects the pending decision; refused unless the plan is awaiting one. */
 export const rejectPlan = defineUpdate<ApprovalDecision, [DecisionInput]>('reject');
+/**
+ * The same decisions as signals, for senders that cannot wait for an answer (the Web UI's
+ * "Send a Signal", other systems). One the plan is not waiting for is recorded and ignored.
+ */
+export const approvePlanSignal = defineSignal<[DecisionInput]>('approve');
+export const rejectPlanSignal = defineSignal<[DecisionInput]>('reject');
 /** What an automation reports back about the step that started it (through its callback URL). */
 export interface AutomationReport {
   step: number;

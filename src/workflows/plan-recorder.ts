@@ -37,7 +37,13 @@ export class AuditFailed extends Error {
  * throws AuditFailed; later writes do nothing, and `finish` ends the plan
  * failed with a minimal record.
  */
-export function createPlanRecorder(state: PlanState, actions: Plan['actions'], attempt?: number) {
+export function createPlanRecorder(
+  state: PlanState,
+  actions: Plan['actions'],
+  attempt?: number,
+  /** Called at every transition, before it is written: keeps the search attributes current. */
+  onTransition: () => void = () => undefined,
+) {
   // Only retries say which attempt wrote an event; a first run's events stay as they always were.
   const of = attempt ? { attempt } : {};
   let recorded: PlanState = postgresSafe(state);
@@ -47,6 +53,7 @@ export function createPlanRecorder(state: PlanState, actions: Plan['actions'], a
 
   // Audit writes must land even while the plan is being cancelled.
   const record: Recorder = async (kind, step, detail) => {
+    onTransition();
     if (failure) return;
     const snapshot = postgresSafe(state);
     const earlier = held;
@@ -87,6 +94,7 @@ export function createPlanRecorder(state: PlanState, actions: Plan['actions'], a
      * plan's end begin with `record`, so nothing held back waits with the plan.
      */
     defer: (async (kind, step, detail) => {
+      onTransition();
       if (failure) return;
       if (!patched(BATCHED_AUDIT_PATCH)) return record(kind, step, detail);
       held.push({ kind, step, ...(detail !== undefined && { detail }), ...of });
@@ -112,6 +120,7 @@ export function createPlanRecorder(state: PlanState, actions: Plan['actions'], a
       const error = failure;
       if (!error) return;
       Object.assign(state, { status: 'failed', current_step: null, error });
+      onTransition();
       const ending = postgresSafe({
         status: 'failed' as const,
         error,

@@ -30,6 +30,7 @@ import {
 import { AuditFailed, createPlanRecorder } from './plan-recorder';
 import { describeFailure, initialState, nowIso } from './plan-state';
 import { reminderWorkflow } from './reminder-workflow';
+import { createSearchAttributeSync } from './search-attribute-sync';
 import { ACTION_RATE_PATCH, createCapacityGate } from './step-capacity';
 import { waitForNotBefore } from './step-schedule';
 
@@ -65,11 +66,16 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
     timezone: input.timezone,
     ...(plan.user_id !== undefined && { user_id: plan.user_id }),
   });
-  const recorder = createPlanRecorder(state, plan.actions, resume?.attempt);
+  const recorder = createPlanRecorder(
+    state,
+    plan.actions,
+    resume?.attempt,
+    createSearchAttributeSync(state, plan.actions),
+  );
   const { record, defer } = recorder;
 
   setHandler(getPlanState, () => recorder.recorded());
-  const approvals = createApprovalGate(state, input.approval_timeout_ms, record);
+  const approvals = createApprovalGate(state, input.approval_timeout_ms, record, defer);
   const capacity = createCapacityGate(state, record, workflowInfo().workflowId);
   const automations = createAutomationGate(state, plan.actions, record);
 

@@ -62,7 +62,9 @@ export async function reminderWorkflow(input: ReminderWorkflowInput): Promise<Re
       const wait = fireAt - Date.now();
       if (wait <= 0) break;
       const seen = moves;
-      await condition(() => cancelled || moves !== seen, wait);
+      await condition(() => cancelled || moves !== seen, wait, {
+        summary: `reminder waits until ${new Date(fireAt).toISOString()}`,
+      });
     }
     if (cancelled) {
       await reminders.mark_reminder_cancelled({

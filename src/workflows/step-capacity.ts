@@ -65,7 +65,9 @@ export function createCapacityGate(state: PlanState, record: Recorder, workflowI
             since: nowIso(),
           });
         }
-        await sleep(answer.wait_ms);
+        await sleep(answer.wait_ms, {
+          summary: `step ${step + 1} (${state.steps[step]?.type}) waits for room under the tenant's action rate`,
+        });
       }
     },
   };

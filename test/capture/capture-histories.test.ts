@@ -459,3 +459,19 @@ describe('capture the shapes of recurring plans', () => {
     await save('scheduled-plan-completed', h.client.workflow.getHandle(run.workflow_id));
   });
 });
+
+describe('capture the shapes of the operators work', () => {
+  it('plans that keep their search attributes, approved by signal, with a late signal ignored', async () => {
+    const signalled = await submit({ require_approval: true, user_id: 'ann', actions: [sms] });
+    await awaiting(signalled.id);
+    await signalled.handle.signal('approve', { by: 'ops', reason: 'by signal' });
+    await signalled.handle.signal('reject', { by: 'late', reason: 'too late' });
+    await save('plan-approved-by-signal-search-attributes', signalled.handle);
+
+    const stepRejected = await submit({ actions: [sms, { ...sms, approval: 'required' }] });
+    await awaiting(stepRejected.id);
+    await stepRejected.handle.signal('approve', 'not an object');
+    await h.api('POST', `/v1/plans/${stepRejected.id}/reject`, { reason: 'no' });
+    await save('plan-step-rejected-search-attributes', stepRejected.handle);
+  });
+});

@@ -22,6 +22,13 @@ describe('readable summaries', () => {
       `reminder from step 2 of plan ${id}`,
       reinstatedReminderSummary(id),
       reinstatedReminderSummary(null),
+      // The timers' summaries.
+      'approval of the plan waits for a decision until 2026-12-05T10:00:00.000Z',
+      'approval of step 2 (send_email) waits for a decision until 2026-12-05T10:00:00.000Z',
+      'step 1 (send_sms) waits until 2026-12-05T09:00:00.000Z',
+      "step 3 (book_meeting) waits for room under the tenant's action rate",
+      "step 1 (trigger_automation) waits for the automation's report",
+      'reminder waits until 2027-01-01T08:00:00.000Z',
     ]) {
       expect(isReadableSummary(summary), summary).toBe(true);
     }
@@ -38,6 +45,8 @@ describe('readable summaries', () => {
     'reminder reinstated with meeting Demo with John',
     '2/3 send_email to ada@example.com',
     'book_meeting → tell ada',
+    'approval of step 2 (send_email) waits for a decision until Friday with ada',
+    'reminder waits until ada@example.com',
     '',
   ])('refuses %j, which is sealed instead', (text) => {
     expect(isReadableSummary(text)).toBe(false);
