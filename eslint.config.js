@@ -65,6 +65,40 @@ export default tseslint.config(
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
   {
+    // The approvals page's script: plain browser JavaScript, outside the TypeScript project.
+    files: ['src/api/web/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'history',
+          'sessionStorage',
+          'fetch',
+          'Headers',
+          'URLSearchParams',
+          'AbortController',
+          'TextDecoderStream',
+          'Node',
+          'HTMLElement',
+          'HTMLInputElement',
+          'HTMLSelectElement',
+          'HTMLButtonElement',
+          'Intl',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'console',
+        ].map((name) => [name, 'readonly']),
+      ),
+      parserOptions: { projectService: false },
+    },
+  },
+  {
     // The failure converter, which the SDK loads by path with require().
     files: ['**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,

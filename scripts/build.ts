@@ -3,7 +3,7 @@
 // imports (node_modules ships beside it); the workflows are bundled ahead of time by the
 // Temporal SDK's own bundler, so a worker starts without webpack; the failure converter, which
 // the SDK loads by path, and the approvals page's files are copied beside them.
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -35,6 +35,8 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(FAILURE_CONVERTER_PATH, path.join(outdir, path.basename(FAILURE_CONVERTER_PATH)));
+// The approvals page's static files, which the server serves from web/ beside it.
+cpSync(path.join(root, 'src/api/web'), path.join(outdir, 'web'), { recursive: true });
 const { code } = await bundleWorkflowCode({
   workflowsPath: path.join(root, 'src/workflows/index.ts'),
   failureConverterPath: FAILURE_CONVERTER_PATH,

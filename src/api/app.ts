@@ -54,6 +54,7 @@ import { webhooksRoutes } from './webhooks-routes';
 import { conversationsRoutes } from './conversations-routes';
 import { inboundRoutes } from './inbound-routes';
 import { inboundSecretRoutes } from './inbound-secret-routes';
+import { webRoutes } from './web-routes';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -181,6 +182,7 @@ export function createApp(deps: AppDeps): express.Express {
       temporal,
     });
   });
+  app.use(webRoutes());
   app.use(
     metricsRoutes({
       db: deps.healthDb ?? deps.db,
