@@ -54,6 +54,7 @@ import { webhooksRoutes } from './webhooks-routes';
 import { conversationsRoutes } from './conversations-routes';
 import { inboundRoutes } from './inbound-routes';
 import { inboundSecretRoutes } from './inbound-secret-routes';
+import { openapiRoutes } from './openapi-routes';
 import { webRoutes } from './web-routes';
 
 export interface AppDeps {
@@ -182,6 +183,7 @@ export function createApp(deps: AppDeps): express.Express {
       temporal,
     });
   });
+  app.use(openapiRoutes());
   app.use(webRoutes());
   app.use(
     metricsRoutes({

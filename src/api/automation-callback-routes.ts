@@ -19,7 +19,7 @@ export interface AutomationCallbackRoutesDeps {
   now: () => Date;
 }
 
-const report = z.strictObject({
+export const report = z.strictObject({
   status: z.enum(['succeeded', 'failed']).default('succeeded'),
   result: boundedObject('result', PAYLOAD_LIMITS).optional(),
   error: z.string().max(2000).optional(),

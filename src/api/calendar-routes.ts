@@ -21,7 +21,7 @@ const instant = z.iso
   })
   .refine(isInYearRange, { error: YEARS_MESSAGE });
 
-const eventsQuery = z.strictObject({
+export const eventsQuery = z.strictObject({
   from: instant.optional(),
   to: instant.optional(),
   status: z.enum(['confirmed', 'cancelled']).optional(),
@@ -30,7 +30,7 @@ const eventsQuery = z.strictObject({
   cursor: z.string().max(500).optional(),
 });
 
-const changeBody = z
+export const changeBody = z
   .strictObject({
     time: dateTime.optional(),
     duration_minutes: z.int().min(5).max(1440).optional(),
@@ -42,7 +42,7 @@ const changeBody = z
     error: 'give time, duration_minutes or title',
   });
 
-const cancelBody = z.strictObject({ reason: z.string().trim().max(1000).optional() });
+export const cancelBody = z.strictObject({ reason: z.string().trim().max(1000).optional() });
 
 export interface CalendarRoutesDeps extends ReminderSyncDeps {
   calendar: CalendarProvider;

@@ -11,7 +11,7 @@ export const CODEC_BODY_LIMIT = '4mb';
 export const CODEC_MAX_PAYLOADS = 1000;
 
 const base64 = z.base64();
-const body = z.object({
+export const body = z.object({
   payloads: z
     .array(
       z.object({

@@ -38,7 +38,7 @@ const baseUrl = (allowPrivateNetwork: boolean) =>
     })
     .optional();
 
-const sendgridBody = (allowPrivateNetwork: boolean) =>
+export const sendgridBody = (allowPrivateNetwork: boolean) =>
   z.strictObject({
     api_key: z
       .string()
@@ -63,7 +63,7 @@ const sendgridBody = (allowPrivateNetwork: boolean) =>
       .optional(),
   });
 
-const twilioBody = (allowPrivateNetwork: boolean) =>
+export const twilioBody = (allowPrivateNetwork: boolean) =>
   z.strictObject({
     account_sid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID (AC…)'),
     auth_token: z
@@ -76,7 +76,7 @@ const twilioBody = (allowPrivateNetwork: boolean) =>
     base_url: baseUrl(allowPrivateNetwork),
   });
 
-const providerParam = z.enum(CONNECTION_PROVIDERS);
+export const providerParam = z.enum(CONNECTION_PROVIDERS);
 
 /**
  * The tenant's connections to providers. PUT stores the credentials sealed

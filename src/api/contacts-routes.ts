@@ -28,7 +28,7 @@ export const MAX_IMPORT_ROWS = 5_000;
 const MAX_IMPORT_BYTES = '1mb';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-const contactBody = z.strictObject({
+export const contactBody = z.strictObject({
   name: text(200),
   emails: z.array(email).max(20).default([]),
   phones: z.array(phone).max(20).default([]),
@@ -37,7 +37,7 @@ const contactBody = z.strictObject({
   user_id: text(200).nullable().default(null),
 });
 
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   q: z.string().trim().min(1).max(200).optional(),
   limit: limitParam,
   cursor: z.string().max(200).optional(),

@@ -54,8 +54,8 @@ const LIMITS: EventStreamLimits = {
 const TURNS_PER_READ = 200;
 const TURN_ID = /^\d{1,19}$/;
 
-const openBody = z.strictObject({ title: z.string().trim().min(1).max(200).optional() });
-const messageBody = z.strictObject({ text: z.string().trim().min(1).max(2_000) });
+export const openBody = z.strictObject({ title: z.string().trim().min(1).max(200).optional() });
+export const messageBody = z.strictObject({ text: z.string().trim().min(1).max(2_000) });
 
 const ownerOf = (res: Response): ConversationOwner => {
   const p = principalOf(res);

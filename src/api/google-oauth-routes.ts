@@ -26,7 +26,7 @@ export interface GoogleOAuthRoutesDeps {
   now: () => Date;
 }
 
-const authorizeQuery = z.strictObject({
+export const authorizeQuery = z.strictObject({
   services: z
     .string()
     .max(100)
@@ -34,7 +34,7 @@ const authorizeQuery = z.strictObject({
     .pipe(z.array(z.enum(GOOGLE_SERVICES)).min(1)),
 });
 
-const callbackQuery = z.object({
+export const callbackQuery = z.object({
   state: z.string().min(1).max(2048),
   code: z.string().min(1).max(2048).optional(),
   error: z.string().max(200).optional(),

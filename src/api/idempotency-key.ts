@@ -4,7 +4,7 @@ import { HttpError } from './http-error';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
-const key = z.string().min(1).max(200).optional();
+export const key = z.string().min(1).max(200).optional();
 
 /** The request's Idempotency-Key header, if any; 400 when it is malformed. */
 export function idempotencyKeyOf(req: Request): string | undefined {

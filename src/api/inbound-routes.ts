@@ -28,7 +28,7 @@ const SOURCE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
  * Extra fields are ignored rather than refused: a form or a workflow tool
  * posts whatever it was set up to, and only these are read.
  */
-const inboundBody = z
+export const inboundBody = z
   .object({
     text: z.string().trim().min(1).max(2000).optional(),
     intent: z.string().trim().min(1).max(2000).optional(),

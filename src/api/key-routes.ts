@@ -11,7 +11,7 @@ import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
 import { principalOf } from './tenant-context';
 
-const createBody = z.strictObject({
+export const createBody = z.strictObject({
   role: z.enum(ROLES),
   name: z.string().trim().min(1).max(200).optional(),
   /** The user the key acts for: its plans are theirs (`mine`, four eyes). */

@@ -12,14 +12,14 @@ import { decodeCursor, limitParam, page, parseQuery } from './pagination';
 import { canSeeFromPlan, narrowedTo } from './plan-visibility';
 import { principalOf, tenantOf } from './tenant-context';
 
-const outboxQuery = z.strictObject({
+export const outboxQuery = z.strictObject({
   channel: z.enum(['email', 'sms', 'call', 'campaign', 'automation', 'notification']).optional(),
   plan_id: z.uuid().optional(),
   limit: limitParam,
   cursor: z.string().max(500).optional(),
 });
 
-const deliveryBody = z.strictObject({
+export const deliveryBody = z.strictObject({
   status: z.enum(['sent', 'delivered', 'failed']),
   vendor_message_id: z.string().min(1).max(200).optional(),
   detail: z.string().max(300).optional(),

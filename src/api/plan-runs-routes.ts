@@ -17,7 +17,7 @@ export interface PlanRunsRoutesDeps {
   webUiLink: (workflowId: string) => string;
 }
 
-const retryBody = z.strictObject({
+export const retryBody = z.strictObject({
   from_step: z.number().int().min(0).max(1000).optional(),
 });
 

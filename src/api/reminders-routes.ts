@@ -9,7 +9,7 @@ import { decodeCursor, limitParam, page, parseQuery } from './pagination';
 import { canSeeFromPlan, narrowedTo } from './plan-visibility';
 import { principalOf, tenantOf } from './tenant-context';
 
-const remindersQuery = z.strictObject({
+export const remindersQuery = z.strictObject({
   status: z.enum(['pending', 'fired', 'cancelled']).optional(),
   limit: limitParam,
   cursor: z.string().max(500).optional(),

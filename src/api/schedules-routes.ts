@@ -32,7 +32,10 @@ export interface SchedulesRoutesDeps {
   webUiUrl: string;
 }
 
-const listQuery = z.strictObject({ limit: limitParam, cursor: z.string().max(500).optional() });
+export const listQuery = z.strictObject({
+  limit: limitParam,
+  cursor: z.string().max(500).optional(),
+});
 
 /** Recurring plans: each schedule is a Temporal Schedule whose runs are ordinary plans. */
 export function schedulesRoutes(deps: SchedulesRoutesDeps): Router {

@@ -14,7 +14,7 @@ import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
 import { tenantOf } from './tenant-context';
 
-const settingsBody = tenantSettingsSchema.extend({ timezone: timeZone.optional() }).strict();
+export const settingsBody = tenantSettingsSchema.extend({ timezone: timeZone.optional() }).strict();
 
 export interface SettingsRoutesDeps {
   db: Kysely<Database>;

@@ -9,7 +9,7 @@ import { HttpError } from './http-error';
 import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
 
-const createBody = z.strictObject({
+export const createBody = z.strictObject({
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 lowercase letters, digits, - or _')

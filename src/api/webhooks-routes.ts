@@ -27,7 +27,7 @@ import { parseBody } from './parse-body';
 import { requireJson } from './require-json';
 import { principalOf, tenantOf } from './tenant-context';
 
-const subscriptionBody = z.strictObject({
+export const subscriptionBody = z.strictObject({
   url: z.string().trim().min(1).max(2_000),
   events: z
     .array(z.enum([ALL_EVENTS, ...WEBHOOK_EVENT_TYPES]))
@@ -37,8 +37,11 @@ const subscriptionBody = z.strictObject({
   description: z.string().trim().min(1).max(200).nullable().default(null),
 });
 
-const listQuery = z.strictObject({ limit: limitParam, cursor: z.string().max(200).optional() });
-const deliveriesQuery = z.strictObject({
+export const listQuery = z.strictObject({
+  limit: limitParam,
+  cursor: z.string().max(200).optional(),
+});
+export const deliveriesQuery = z.strictObject({
   state: z.enum(DELIVERY_STATES).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z
