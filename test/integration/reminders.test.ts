@@ -49,8 +49,11 @@ describe('a reminder', () => {
     expect(message.recipients).toEqual(['s@example.com']);
     expect(message.body).toContain('Soon');
 
-    const fired = (await h.api('GET', '/v1/reminders?status=fired')).body.data.find(
-      (r: { id: string }) => r.id === reminder.id,
+    // The outbox row is written first, then the reminder marked fired: wait for the mark too.
+    const fired = await eventually(async () =>
+      (await h.api('GET', '/v1/reminders?status=fired')).body.data.find(
+        (r: { id: string }) => r.id === reminder.id,
+      ),
     );
     const lateness = Date.parse(fired.fired_at) - fireAt;
     expect(lateness).toBeGreaterThanOrEqual(0);
