@@ -43,13 +43,20 @@ export function buildDb(config: ConnectedConfig, logger: Logger): Kysely<Databas
   });
 }
 
+/** Request headers that carry credentials: the access log shows that they were sent, not what. */
+export const REDACTED_HEADERS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["webhook-signature"]',
+  'req.headers["x-twilio-signature"]',
+];
+
 export function buildLogger(config: Config): Logger {
   const format = config.LOG_FORMAT ?? defaultLogFormat(process.env.NODE_ENV, process.stdout.isTTY);
+  const options = { level: config.LOG_LEVEL, redact: REDACTED_HEADERS };
   // Synchronous, in this thread: a transport's worker thread would drop lines at process.exit.
-  if (format === 'pretty') {
-    return pino({ level: config.LOG_LEVEL }, pinoPretty({ sync: true, colorize: true }));
-  }
-  return pino({ level: config.LOG_LEVEL });
+  if (format === 'pretty') return pino(options, pinoPretty({ sync: true, colorize: true }));
+  return pino(options);
 }
 
 /** Logs for people at a terminal in development; JSON, one object a line, for everything else. */

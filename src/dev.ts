@@ -9,6 +9,7 @@ import { openDatabaseServer } from './db/database-server';
 import { ensureDatabase, migrateToLatest } from './db/migrate';
 import type { CalendarProvider } from './providers/calendar-provider';
 import { startDevServer, temporalAnswers, temporalCliPath } from './temporal/dev-server';
+import { registerSearchAttributes } from './temporal/register-search-attributes';
 import { ensureTenant, type Tenant } from './tenants/tenants-repository';
 import { startWorker } from './worker';
 import { BUILT_IN_PEPPER } from './auth/api-key';
@@ -60,6 +61,13 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
     });
     stops.push(() => server.stop());
+  }
+  if (!external) {
+    const added = await registerSearchAttributes(
+      config.TEMPORAL_ADDRESS,
+      config.TEMPORAL_NAMESPACE,
+    );
+    if (added.length) console.log(`Registered the search attributes ${added.join(', ')}.`);
   }
 
   const worker = await startWorker(config, db);
