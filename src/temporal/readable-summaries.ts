@@ -32,6 +32,12 @@ const SHAPES = [
   new RegExp(`^${STEP_OF} waits for room under the tenant's action rate$`),
   new RegExp(`^step ${STEP} \\(trigger_automation\\) waits for the automation's report$`),
   new RegExp(`^reminder waits until ${INSTANT}$`),
+  // The other workflows' activities and timers.
+  new RegExp(`^(?:deliver|cancel) reminder ${UUID}$`),
+  new RegExp(`^answer the conversation's next message$`),
+  new RegExp(`^submit this run's plan$`),
+  new RegExp(`^(?:until plan ${UUID} ends|read plan ${UUID}'s status)$`),
+  new RegExp(`^(?:send|give up) webhook delivery ${UUID} round \\d{1,4}$`),
 ];
 
 /** Whether `text` has one of the shapes above, and so may be stored unencrypted. */

@@ -66,13 +66,18 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       await condition(() => !busy);
       busy = true;
       try {
-        const taken = await take_conversation_message({
-          tenant_id: input.tenant_id,
-          conversation_id: input.conversation_id,
-          submitter: input.submitter,
-          message,
-          pending: context.pending,
-        });
+        const taken = await take_conversation_message.executeWithOptions(
+          { summary: "answer the conversation's next message" },
+          [
+            {
+              tenant_id: input.tenant_id,
+              conversation_id: input.conversation_id,
+              submitter: input.submitter,
+              message,
+              pending: context.pending,
+            },
+          ],
+        );
         remember({ role: 'user', kind: 'message', text: message.text });
         remember({ role: 'assistant', kind: taken.turn.kind, text: taken.turn.text });
         context.pending = taken.pending;

@@ -67,18 +67,23 @@ export async function reminderWorkflow(input: ReminderWorkflowInput): Promise<Re
       });
     }
     if (cancelled) {
-      await reminders.mark_reminder_cancelled({
-        tenant_id: input.tenant_id,
-        reminder_id: input.reminder_id,
-      });
+      await reminders.mark_reminder_cancelled.executeWithOptions(
+        { summary: `cancel reminder ${input.reminder_id}` },
+        [{ tenant_id: input.tenant_id, reminder_id: input.reminder_id }],
+      );
       return 'cancelled';
     }
     // Histories from before the check return nothing here: they delivered.
-    const delivery = await reminders.deliver_reminder({
-      tenant_id: input.tenant_id,
-      reminder_id: input.reminder_id,
-      fire_at: new Date(fireAt).toISOString(),
-    });
+    const delivery = await reminders.deliver_reminder.executeWithOptions(
+      { summary: `deliver reminder ${input.reminder_id}` },
+      [
+        {
+          tenant_id: input.tenant_id,
+          reminder_id: input.reminder_id,
+          fire_at: new Date(fireAt).toISOString(),
+        },
+      ],
+    );
     if (delivery?.outcome === 'moved' && patched(RECHECK_FIRE_AT_PATCH)) {
       fireAt = Date.parse(delivery.fire_at);
       moves++;

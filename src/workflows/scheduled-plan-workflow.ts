@@ -34,17 +34,25 @@ export async function scheduledPlanWorkflow(
 ): Promise<ScheduledPlanOutcome> {
   let planId = input.plan_id;
   if (!planId) {
-    const submitted = await submitScheduledPlan({
-      tenant_id: input.tenant_id,
-      schedule_id: input.schedule_id,
-      run_key: workflowInfo().workflowId,
-    });
+    const submitted = await submitScheduledPlan.executeWithOptions(
+      { summary: "submit this run's plan" },
+      [
+        {
+          tenant_id: input.tenant_id,
+          schedule_id: input.schedule_id,
+          run_key: workflowInfo().workflowId,
+        },
+      ],
+    );
     if (!submitted.plan_id) return submitted;
     planId = submitted.plan_id;
   }
   for (let wait = FIRST_CHECK_MS; ; wait = Math.min(wait * 2, LONGEST_CHECK_MS)) {
     await sleep(wait, { summary: `until plan ${planId} ends` });
-    const status = await scheduledPlanStatus({ tenant_id: input.tenant_id, plan_id: planId });
+    const status = await scheduledPlanStatus.executeWithOptions(
+      { summary: `read plan ${planId}'s status` },
+      [{ tenant_id: input.tenant_id, plan_id: planId }],
+    );
     if (status === null || TERMINAL_PLAN_STATUSES.includes(status as PlanStatus)) {
       return { plan_id: planId, status: status ?? 'gone' };
     }

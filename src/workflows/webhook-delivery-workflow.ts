@@ -34,11 +34,17 @@ export async function webhookDeliveryWorkflow(
   });
   const ref = { delivery_id: input.delivery_id, round: input.round };
   try {
-    return await send_event_webhook(ref);
+    return await send_event_webhook.executeWithOptions(
+      { summary: `send webhook delivery ${ref.delivery_id} round ${ref.round}` },
+      [ref],
+    );
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     const cause = err.cause?.message ?? err.message;
-    await fail_event_webhook({ ...ref, error: `gave up: ${cause}` });
+    await fail_event_webhook.executeWithOptions(
+      { summary: `give up webhook delivery ${ref.delivery_id} round ${ref.round}` },
+      [{ ...ref, error: `gave up: ${cause}` }],
+    );
     return 'failed';
   }
 }

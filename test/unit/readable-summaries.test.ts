@@ -29,6 +29,14 @@ describe('readable summaries', () => {
       "step 3 (book_meeting) waits for room under the tenant's action rate",
       "step 1 (trigger_automation) waits for the automation's report",
       'reminder waits until 2027-01-01T08:00:00.000Z',
+      `deliver reminder ${id}`,
+      `cancel reminder ${id}`,
+      "answer the conversation's next message",
+      "submit this run's plan",
+      `until plan ${id} ends`,
+      `read plan ${id}'s status`,
+      `send webhook delivery ${id} round 2`,
+      `give up webhook delivery ${id} round 1`,
     ]) {
       expect(isReadableSummary(summary), summary).toBe(true);
     }
@@ -47,6 +55,8 @@ describe('readable summaries', () => {
     'book_meeting → tell ada',
     'approval of step 2 (send_email) waits for a decision until Friday with ada',
     'reminder waits until ada@example.com',
+    'deliver reminder to ada@example.com',
+    'send webhook delivery https://hooks.example.com round 1',
     '',
   ])('refuses %j, which is sealed instead', (text) => {
     expect(isReadableSummary(text)).toBe(false);
