@@ -164,10 +164,19 @@ describe('event webhooks', () => {
     expect(receiver.to('/paused')).toHaveLength(0);
 
     expect((await h.api('POST', `/v1/webhooks/${sub.id}/resume`)).body.status).toBe('active');
-    await eventually(async () =>
-      verified(receiver.to('/paused'), sub.secret, planId).length === 1 ? true : undefined,
-    );
-    expect((await deliveries(sub.id))[0]).toMatchObject({ state: 'delivered' });
+    // A loaded machine (the whole suite on two cores) may take a while to start the new round:
+    // wait on the delivery's own state, and say what it was if it never got there.
+    let last: Awaited<ReturnType<typeof deliveries>> = [];
+    const delivered = await eventually(async () => {
+      last = await deliveries(sub.id);
+      return last[0]?.state === 'delivered' ? last[0] : undefined;
+    }, 45_000).catch((err: Error) => {
+      throw new Error(`${err.message}: the delivery was ${JSON.stringify(last)}`);
+    });
+    // At least once, under one id: a retried attempt may have been received already.
+    const posts = verified(receiver.to('/paused'), sub.secret, planId);
+    expect(posts.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(posts.map((p) => p.body.id))).toEqual(new Set([delivered.event_id]));
   });
 
   it('delivers reminder_fired when a reminder of a plan fires', async () => {
