@@ -26,6 +26,7 @@ import {
   type ConversationWorkflowInput,
 } from '../workflows/definitions';
 import { followPlan } from './conversation-plan-progress';
+import { followTokens } from './conversation-token-stream';
 import { openEventStream, type EventStreamLimits } from './event-stream';
 import { HttpError, notFound } from './http-error';
 import { idempotencyKeyOf } from './idempotency-key';
@@ -148,8 +149,15 @@ export function conversationsRoutes(deps: ConversationsRoutesDeps): Router {
     }
     const stream = openEventStream(res, { limits, shutdown: deps.shutdown });
     stream.send('message', null, { message_id: messageId, text });
+    const tokens =
+      deps.feed &&
+      followTokens(
+        deps.feed,
+        { tenant_id: row.tenant_id, conversation_id: row.id, message_id: messageId },
+        (piece) => stream.send('token', null, { message_id: messageId, ...piece }),
+      );
     try {
-      const turn = await answer(handle, messageId, text);
+      const turn = await answer(handle, messageId, text).finally(() => tokens?.settle());
       stream.send('turn', turn.turn_id, turn);
       if (turn.plan_id) await followPlan(stream, deps, row.tenant_id, turn.plan_id);
       else stream.end();

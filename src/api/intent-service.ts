@@ -38,6 +38,8 @@ export interface IntentCall {
   submitter?: Submitter;
   requestId?: string;
   log?: Logger;
+  /** Takes a language model's answer as it is written, for a client streaming the turn (see PlanOptions). */
+  onToken?: (text: string, round: number) => void;
 }
 
 export interface IntentServiceDeps {
@@ -102,7 +104,7 @@ export function createIntentService(deps: IntentServiceDeps) {
       };
       let result: PlannerResult;
       try {
-        result = await deps.planner.plan(req.text, options);
+        result = await deps.planner.plan(req.text, { ...options, onToken: call.onToken });
       } catch (err) {
         if (!(err instanceof CannotPlanError)) throw err;
         const detail = `${err.reason}: ${err.message}`;

@@ -1,5 +1,10 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
+import {
+  CONVERSATION_TOKENS_CHANNEL,
+  readTokenPiece,
+  type TokenPiece,
+} from '../conversations/conversation-tokens';
 import { WEBHOOK_DELIVERIES_CHANNEL } from '../webhooks/webhook-events';
 
 /** The channel the plan_events trigger notifies, with the plan's id as payload. */
@@ -13,6 +18,8 @@ export interface PlanEventFeed {
   subscribe(planId: string, changed: () => void): () => void;
   /** Calls `changed` after each new turn of the conversation, and after the feed reconnects. */
   subscribeConversation(conversationId: string, changed: () => void): () => void;
+  /** Hands on each piece of a planner's answer a worker sends for the conversation, as it comes. */
+  subscribeConversationTokens(conversationId: string, piece: (p: TokenPiece) => void): () => void;
   /** Calls `changed` when webhook deliveries are queued, and after the feed reconnects. */
   onDeliveriesQueued(changed: () => void): () => void;
   close(): Promise<void>;
@@ -32,6 +39,7 @@ export function listenForPlanEvents(url: string, logger: Logger): PlanEventFeed 
   const subscribers = new Map<string, Set<() => void>>();
   const conversations = new Map<string, Set<() => void>>();
   const deliveries = new Set<() => void>();
+  const tokens = new Map<string, Set<(p: TokenPiece) => void>>();
   let client: pg.Client | null = null;
   let closed = false;
   let backoff = 500;
@@ -57,6 +65,11 @@ export function listenForPlanEvents(url: string, logger: Logger): PlanEventFeed 
     c.on('notification', (n) => {
       if (!n.payload) return;
       if (n.channel === WEBHOOK_DELIVERIES_CHANNEL) return deliveries.forEach((fn) => fn());
+      if (n.channel === CONVERSATION_TOKENS_CHANNEL) {
+        const piece = readTokenPiece(n.payload);
+        if (piece) tokens.get(piece.conversation_id)?.forEach((fn) => fn(piece));
+        return;
+      }
       if (n.channel === CONVERSATION_TURNS_CHANNEL) {
         return conversations.get(n.payload)?.forEach((fn) => fn());
       }
@@ -65,7 +78,7 @@ export function listenForPlanEvents(url: string, logger: Logger): PlanEventFeed 
     try {
       await c.connect();
       await c.query(
-        `listen ${PLAN_EVENTS_CHANNEL}; listen ${WEBHOOK_DELIVERIES_CHANNEL}; listen ${CONVERSATION_TURNS_CHANNEL}`,
+        `listen ${PLAN_EVENTS_CHANNEL}; listen ${WEBHOOK_DELIVERIES_CHANNEL}; listen ${CONVERSATION_TURNS_CHANNEL}; listen ${CONVERSATION_TOKENS_CHANNEL}`,
       );
     } catch (err) {
       logger.warn({ err }, 'plan event listener could not connect; retrying');
@@ -97,6 +110,7 @@ export function listenForPlanEvents(url: string, logger: Logger): PlanEventFeed 
   return {
     subscribe: (planId, changed) => keyed(subscribers, planId, changed),
     subscribeConversation: (id, changed) => keyed(conversations, id, changed),
+    subscribeConversationTokens: (id, piece) => keyed(tokens, id, piece),
     onDeliveriesQueued(changed) {
       deliveries.add(changed);
       return () => deliveries.delete(changed);
@@ -109,7 +123,7 @@ export function listenForPlanEvents(url: string, logger: Logger): PlanEventFeed 
   };
 }
 
-function keyed(map: Map<string, Set<() => void>>, id: string, changed: () => void): () => void {
+function keyed<F>(map: Map<string, Set<F>>, id: string, changed: F): () => void {
   let set = map.get(id);
   if (!set) map.set(id, (set = new Set()));
   set.add(changed);

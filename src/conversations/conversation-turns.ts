@@ -10,6 +10,7 @@ import type {
   PendingQuestion,
 } from '../workflows/definitions';
 import { compose, namesIn } from './conversation-reply';
+import { createTokenPublisher } from './conversation-tokens';
 import { findConversation, insertTurnOnce, type NewTurn } from './conversations-repository';
 
 export interface TakeMessage {
@@ -81,21 +82,30 @@ export function createConversationTurns(config: ConversationTurnsConfig): Conver
         );
       }
       const { intents } = submittingOnQueue(config, input.task_queue);
+      const tokens = createTokenPublisher(config.db, {
+        tenant_id: tenant.id,
+        conversation_id: conversation.id,
+        message_id: message.message_id,
+      });
       try {
-        const answer = await intents.handle(
-          tenant,
-          {
-            text: composed.text,
-            dry_run: false,
-            source: 'chat',
-            conversation_id: conversation.id,
-            user_id: input.submitter.submitted_by_user ?? undefined,
-          },
-          {
-            idempotencyKey: `conversation\n${conversation.id}\n${message.message_id}`,
-            submitter: input.submitter,
-          },
-        );
+        const answer = await intents
+          .handle(
+            tenant,
+            {
+              text: composed.text,
+              dry_run: false,
+              source: 'chat',
+              conversation_id: conversation.id,
+              user_id: input.submitter.submitted_by_user ?? undefined,
+            },
+            {
+              idempotencyKey: `conversation\n${conversation.id}\n${message.message_id}`,
+              submitter: input.submitter,
+              onToken: (text, round) => tokens.push(text, round),
+            },
+          )
+          // The answer's text is all sent before the turn is written and answered.
+          .finally(() => tokens.close());
         const body = answer.body as {
           plan_id: string;
           workflow_id: string;

@@ -51,7 +51,11 @@ async function planWithModel(
   try {
     failure = 'no answer';
     for (let round = 0; round < 2; round++) {
-      const content = await ask(config, exchange);
+      const content = await ask(
+        config,
+        exchange,
+        options.onToken && bindRound(options.onToken, round),
+      );
       const reading = readPlanAnswer(content, intent, options);
       if (reading.kind === 'cannot_plan')
         throw new CannotPlanError(reading.reason, reading.message);
@@ -86,19 +90,53 @@ async function planWithModel(
   };
 }
 
-async function ask(config: OpenAIPlannerOptions, exchange: Exchange): Promise<string> {
+const bindRound = (onToken: NonNullable<PlanOptions['onToken']>, round: number) => (text: string) =>
+  onToken(text, round);
+
+/**
+ * One completion. With `onToken` it is streamed (the SDK's own stream helper
+ * assembles the same completion, usage included), so a listening client sees
+ * the answer as the model writes it; the reading of it does not change.
+ */
+async function ask(
+  config: OpenAIPlannerOptions,
+  exchange: Exchange,
+  onToken?: (text: string) => void,
+): Promise<string> {
   schema ??= planJsonSchema();
-  const completion = await config.client.chat.completions.create(
-    {
-      model: config.model,
-      messages: [...exchange.messages],
-      response_format: {
-        type: 'json_schema',
-        json_schema: { name: 'errand_plan', strict: false, schema },
-      },
+  const body = {
+    model: config.model,
+    messages: [...exchange.messages],
+    response_format: {
+      type: 'json_schema' as const,
+      json_schema: { name: 'errand_plan', strict: false, schema },
     },
-    { timeout: config.timeoutMs ?? 20_000, maxRetries: config.maxRetries ?? 2 },
-  );
+  };
+  const request = { timeout: config.timeoutMs ?? 20_000, maxRetries: config.maxRetries ?? 2 };
+  let completion: ChatCompletion;
+  if (onToken) {
+    const stream = config.client.chat.completions.stream(
+      { ...body, stream: true, stream_options: { include_usage: true } },
+      request,
+    );
+    stream.on('content', (delta) => {
+      if (delta) onToken(delta);
+    });
+    // The SDK's timeout ends with the answer's headers; a stream that stalls after them is cut here.
+    const cut = setTimeout(() => stream.abort(), request.timeout);
+    try {
+      completion = await stream.finalChatCompletion();
+    } catch (err) {
+      if (err instanceof OpenAI.APIUserAbortError) {
+        throw new OpenAI.APIConnectionTimeoutError({ message: 'the answer stalled' });
+      }
+      throw err;
+    } finally {
+      clearTimeout(cut);
+    }
+  } else {
+    completion = await config.client.chat.completions.create(body, request);
+  }
   exchange.responses.push(completion);
   if (completion.usage) {
     const u = exchange.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };

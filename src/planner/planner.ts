@@ -16,6 +16,12 @@ export interface PlanOptions {
   tenant?: PlannerTenant;
   /** What the caller adds (names, defaults): data for the planner, never instructions over the tenant. */
   context?: Record<string, unknown>;
+  /**
+   * Takes a language model's answer as it is written, piece by piece (`round`
+   * 0, then 1 for a repair), for a client that streams the turn. The rules
+   * planner writes none; the result is the same whether or not it is given.
+   */
+  onToken?: (text: string, round: number) => void;
 }
 
 export interface PlannerTenant {

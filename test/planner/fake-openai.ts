@@ -10,6 +10,8 @@ export interface FakeReply {
   toolCalls?: { name: string; arguments: string }[];
   /** Holds the answer back this long, to provoke client timeouts. */
   delayMs?: number;
+  /** For a streamed request: sends this many characters of the content, then nothing more. */
+  stallAfter?: number;
 }
 
 export interface FakeOpenAI {
@@ -39,7 +41,10 @@ export async function startFakeOpenAI(replies: FakeReply[]): Promise<FakeOpenAI>
       const body = JSON.parse(raw) as Record<string, unknown>;
       requests.push(body);
       const reply = queue.shift() ?? { status: 500 };
-      const send = () => answer(res, reply, String(body.model));
+      const send = () =>
+        body.stream === true
+          ? answerStreamed(res, reply, String(body.model), body)
+          : answer(res, reply, String(body.model));
       if (reply.delayMs) setTimeout(send, reply.delayMs);
       else send();
     });
@@ -92,4 +97,38 @@ function answer(res: ServerResponse, reply: FakeReply, model: string): void {
     usage,
   };
   res.writeHead(200, headers).end(JSON.stringify(completion));
+}
+
+/** How many characters of content each streamed chunk carries, as a model's tokens would. */
+const PIECE = 7;
+
+/**
+ * The streamed form (`stream: true`): Server-Sent Events of chat.completion.chunk
+ * objects, the content in small pieces, a usage chunk when asked for, then [DONE].
+ */
+function answerStreamed(
+  res: ServerResponse,
+  reply: FakeReply,
+  model: string,
+  body: Record<string, unknown>,
+): void {
+  if (res.destroyed) return;
+  if (reply.status && reply.status !== 200) return answer(res, reply, model);
+  const id = `chatcmpl-${Math.random().toString(36).slice(2)}`;
+  const created = Math.floor(Date.now() / 1000);
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices, ...extra })}\n\n`;
+  const delta = (d: Record<string, unknown>, finish: string | null = null) =>
+    chunk([{ index: 0, delta: d, logprobs: null, finish_reason: finish }]);
+  res.writeHead(200, { 'content-type': 'text/event-stream', ...reply.headers });
+  res.write(delta({ role: 'assistant', content: '', refusal: null }));
+  const content = reply.content ?? '';
+  const sent = reply.stallAfter === undefined ? content : content.slice(0, reply.stallAfter);
+  for (let i = 0; i < sent.length; i += PIECE)
+    res.write(delta({ content: sent.slice(i, i + PIECE) }));
+  if (reply.stallAfter !== undefined) return;
+  res.write(delta({}, 'stop'));
+  const options = body.stream_options as { include_usage?: boolean } | undefined;
+  if (options?.include_usage) res.write(chunk([], { usage }));
+  res.end('data: [DONE]\n\n');
 }

@@ -41,7 +41,11 @@ afterEach(async () => {
 
 async function planWith(
   replies: FakeReply[],
-  extra: { timeoutMs?: number; maxRetries?: number } = {},
+  extra: {
+    timeoutMs?: number;
+    maxRetries?: number;
+    onToken?: (text: string, round: number) => void;
+  } = {},
 ) {
   server = await startFakeOpenAI(replies);
   const client = new OpenAI({ apiKey: 'test', baseURL: server.baseURL, maxRetries: 2 });
@@ -52,7 +56,7 @@ async function planWith(
     timeoutMs: extra.timeoutMs ?? 5_000,
     maxRetries: extra.maxRetries ?? 2,
   });
-  return planner.plan(INTENT, options);
+  return planner.plan(INTENT, { ...options, onToken: extra.onToken });
 }
 
 function messagesOf(
@@ -197,5 +201,64 @@ describe('OpenAI planner', () => {
     const result = await planWith([{ content: JSON.stringify(withNulls) }]);
     expect(result.planner).toBe('openai');
     expect(result.actions).toEqual(validPlan.actions);
+  });
+
+  describe('streamed, for a client that listens (onToken)', () => {
+    it('hands on the answer as it is written and plans from it as from a whole one', async () => {
+      const pieces: [string, number][] = [];
+      const result = await planWith([{ content: JSON.stringify(validPlan) }], {
+        onToken: (text, round) => pieces.push([text, round]),
+      });
+      expect(server!.requests[0]).toMatchObject({
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      expect(pieces.length).toBeGreaterThan(10);
+      expect(pieces.map(([t]) => t).join('')).toBe(JSON.stringify(validPlan));
+      expect(new Set(pieces.map(([, r]) => r))).toEqual(new Set([0]));
+      expect(result.planner).toBe('openai');
+      expect(result.actions).toEqual(validPlan.actions);
+      expect(result.usage).toEqual({
+        prompt_tokens: 120,
+        completion_tokens: 30,
+        total_tokens: 150,
+      });
+    });
+
+    it('numbers the repaired answer round 1', async () => {
+      const rounds = new Map<number, string>();
+      const result = await planWith(
+        [{ content: JSON.stringify(invalidPlan) }, { content: JSON.stringify(validPlan) }],
+        { onToken: (text, round) => rounds.set(round, (rounds.get(round) ?? '') + text) },
+      );
+      expect(rounds.get(0)).toBe(JSON.stringify(invalidPlan));
+      expect(rounds.get(1)).toBe(JSON.stringify(validPlan));
+      expect(result.warnings).toEqual([expect.stringMatching(/repaired/)]);
+    });
+
+    it('cuts a stream that stalls after its first pieces, and falls back', async () => {
+      const pieces: string[] = [];
+      const result = await planWith([{ content: JSON.stringify(validPlan), stallAfter: 30 }], {
+        timeoutMs: 300,
+        maxRetries: 0,
+        onToken: (text) => pieces.push(text),
+      });
+      expect(pieces.join('')).toBe(JSON.stringify(validPlan).slice(0, 30));
+      expectRulesFallback(result, /timed out after 300 ms/);
+    });
+
+    it('still turns a cannot_plan answer into CannotPlanError', async () => {
+      const refusal = {
+        actions: [],
+        confidence: 0.9,
+        reasoning: 'No one to invite.',
+        cannot_plan: { reason: 'missing_information', message: 'who should be invited?' },
+      };
+      const error = await planWith([{ content: JSON.stringify(refusal) }], {
+        onToken: () => {},
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CannotPlanError);
+      expect((error as CannotPlanError).message).toBe('who should be invited?');
+    });
   });
 });

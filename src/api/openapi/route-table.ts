@@ -341,7 +341,7 @@ export const ROUTES: Readonly<Record<string, RouteSpec>> = {
       {
         status: 200,
         description:
-          "The assistant's turn; with `Accept: text/event-stream`, the turn and its plan's progress as Server-Sent Events",
+          "The assistant's turn; with `Accept: text/event-stream`, `message`, the model's `token` events when an LLM plans it, the turn, and its plan's progress as Server-Sent Events",
         schema: plans.messageAnswered,
         also: { [sse]: z.string().meta({ description: 'Server-Sent Events.' }) },
       },
