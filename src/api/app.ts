@@ -257,11 +257,18 @@ export function createApp(deps: AppDeps): express.Express {
       feed: deps.planEvents,
       shutdown: deps.shutdown,
       limits: deps.streamLimits,
+      webUiLink,
     }),
   );
   const schedules = createScheduleService({ ...starting, plans, planner: deps.planner });
   app.use(
-    schedulesRoutes({ db: deps.db, temporal: deps.temporal, schedules, webUiUrl: deps.webUiUrl }),
+    schedulesRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      schedules,
+      webUiUrl: deps.webUiUrl,
+      webUiLink,
+    }),
   );
   app.use(planControlRoutes({ ...deps, webUiLink }));
   const runs = createPlanRuns(starting);

@@ -43,6 +43,8 @@ export interface ConversationsRoutesDeps {
   feed?: PlanEventFeed;
   shutdown?: AbortSignal;
   limits?: Partial<EventStreamLimits>;
+  /** A workflow's page in the Temporal Web UI: the conversation's, and a plan's a turn started. */
+  webUiLink: (workflowId: string) => string;
 }
 
 const LIMITS: EventStreamLimits = {
@@ -65,21 +67,36 @@ const ownerOf = (res: Response): ConversationOwner => {
   return p.user ? { user: p.user } : { key: p.key_id! };
 };
 
-export const turnView = (t: TurnRow) => ({
-  id: t.id,
-  role: t.role,
-  kind: t.kind,
-  text: t.text,
-  ...(t.data as Record<string, unknown> | null),
-  created_at: t.created_at.toISOString(),
-});
+type WebUiLink = ConversationsRoutesDeps['webUiLink'];
 
-const conversationView = (c: ConversationRow) => ({
+/** A turn that started a plan links the plan's Web UI page. */
+function withPlanLink<T extends object>(turn: T, webUiLink: WebUiLink): T {
+  const workflowId = (turn as { workflow_id?: unknown }).workflow_id;
+  return typeof workflowId === 'string'
+    ? { ...turn, links: { web_ui: webUiLink(workflowId) } }
+    : turn;
+}
+
+export const turnView = (t: TurnRow, webUiLink: WebUiLink) =>
+  withPlanLink(
+    {
+      id: t.id,
+      role: t.role,
+      kind: t.kind,
+      text: t.text,
+      ...(t.data as Record<string, unknown> | null),
+      created_at: t.created_at.toISOString(),
+    },
+    webUiLink,
+  );
+
+const conversationView = (c: ConversationRow, webUiLink: WebUiLink) => ({
   conversation_id: c.id,
   title: c.title,
   workflow_id: c.workflow_id,
   created_at: c.created_at.toISOString(),
   updated_at: c.updated_at.toISOString(),
+  links: { web_ui: webUiLink(c.workflow_id) },
 });
 
 /**
@@ -123,18 +140,21 @@ export function conversationsRoutes(deps: ConversationsRoutesDeps): Router {
       staticSummary: 'conversation',
       typedSearchAttributes: [{ key: ERRAND_TENANT, value: tenant.id }],
     });
-    res.status(201).json(conversationView(row));
+    res.status(201).json(conversationView(row, deps.webUiLink));
   });
 
   router.get('/v1/conversations', async (_req, res) => {
     const rows = await listConversations(deps.db, tenantOf(res).id, ownerOf(res), 50);
-    res.json({ data: rows.map(conversationView) });
+    res.json({ data: rows.map((r) => conversationView(r, deps.webUiLink)) });
   });
 
   router.get('/v1/conversations/:id', async (req, res) => {
     const row = await mine(req, res);
     const turns = await listTurns(deps.db, row.tenant_id, row.id, '0', TURNS_PER_READ);
-    res.json({ ...conversationView(row), turns: turns.map(turnView) });
+    res.json({
+      ...conversationView(row, deps.webUiLink),
+      turns: turns.map((t) => turnView(t, deps.webUiLink)),
+    });
   });
 
   router.post('/v1/conversations/:id/messages', requireJson, async (req, res) => {
@@ -144,7 +164,7 @@ export function conversationsRoutes(deps: ConversationsRoutesDeps): Router {
     const handle = deps.temporal.workflow.getHandle(row.workflow_id);
     const streamed = req.accepts(['application/json', 'text/event-stream']) === 'text/event-stream';
     if (!streamed) {
-      res.json({ turn: await answer(handle, messageId, text) });
+      res.json({ turn: withPlanLink(await answer(handle, messageId, text), deps.webUiLink) });
       return;
     }
     const stream = openEventStream(res, { limits, shutdown: deps.shutdown });
@@ -158,7 +178,7 @@ export function conversationsRoutes(deps: ConversationsRoutesDeps): Router {
       );
     try {
       const turn = await answer(handle, messageId, text).finally(() => tokens?.settle());
-      stream.send('turn', turn.turn_id, turn);
+      stream.send('turn', turn.turn_id, withPlanLink(turn, deps.webUiLink));
       if (turn.plan_id) await followPlan(stream, deps, row.tenant_id, turn.plan_id);
       else stream.end();
     } catch (err) {
@@ -188,7 +208,7 @@ export function conversationsRoutes(deps: ConversationsRoutesDeps): Router {
         for (;;) {
           const turns = await listTurns(deps.db, row.tenant_id, row.id, cursor, TURNS_PER_READ);
           for (const t of turns) {
-            stream.send('turn', t.id, turnView(t));
+            stream.send('turn', t.id, turnView(t, deps.webUiLink));
             cursor = t.id;
           }
           if (turns.length < TURNS_PER_READ || stream.isEnded()) return;

@@ -30,6 +30,8 @@ export interface SchedulesRoutesDeps {
   schedules: ScheduleService;
   /** Base address of the Temporal Web UI. */
   webUiUrl: string;
+  /** A workflow's page in the Temporal Web UI, for each run's. */
+  webUiLink: (workflowId: string) => string;
 }
 
 export const listQuery = z.strictObject({
@@ -81,7 +83,9 @@ export function schedulesRoutes(deps: SchedulesRoutesDeps): Router {
       onSchedule(deps.temporal, row, (handle) => handle.describe()),
       listScheduleRuns(deps.db, row.tenant_id, row.id, RECENT_RUNS),
     ]);
-    res.json(scheduleDetailView(row, description, runs, webUi(row)));
+    res.json(
+      scheduleDetailView(row, description, runs, { schedule: webUi(row), run: deps.webUiLink }),
+    );
   });
 
   const pauseOrResume = (paused: boolean) =>

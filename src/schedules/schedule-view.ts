@@ -26,7 +26,7 @@ export function scheduleDetailView(
   row: ScheduleRow,
   description: ScheduleDescription | undefined,
   runs: ScheduleRunRow[],
-  webUi: string,
+  webUi: { schedule: string; run: (workflowId: string) => string },
 ) {
   return {
     ...scheduleView(row),
@@ -41,7 +41,8 @@ export function scheduleDetailView(
       outcome: run.outcome,
       error: run.error,
       created_at: run.created_at.toISOString(),
+      links: { web_ui: webUi.run(run.run_key) },
     })),
-    links: { self: `/v1/schedules/${row.id}`, web_ui: webUi },
+    links: { self: `/v1/schedules/${row.id}`, web_ui: webUi.schedule },
   };
 }

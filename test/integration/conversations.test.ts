@@ -23,6 +23,9 @@ async function open(): Promise<string> {
   const res = await h.apiAs('submitter', 'POST', '/v1/conversations', {});
   expect(res.status).toBe(201);
   expect(res.body.workflow_id).toBe(`${h.tenant.id}/conversation/${res.body.conversation_id}`);
+  expect(res.body.links.web_ui).toMatch(
+    new RegExp(`/workflows/${encodeURIComponent(res.body.workflow_id)}$`),
+  );
   return res.body.conversation_id;
 }
 
@@ -51,12 +54,21 @@ describe('a conversation', () => {
 
     const second = await say(id, 'Bob Marley');
     expect(second.body.turn).toMatchObject({ kind: 'plan', status: expect.any(String) });
+    expect(second.body.turn.links.web_ui).toMatch(
+      new RegExp(`/workflows/${encodeURIComponent(second.body.turn.workflow_id)}$`),
+    );
     expect(await outboxTo(second.body.turn.plan_id)).toEqual(['bob.m@example.com']);
 
     const shown = await h.apiAs('submitter', 'GET', `/v1/conversations/${id}`);
     expect(
       shown.body.turns.map((t: { role: string; kind: string }) => `${t.role}:${t.kind}`),
     ).toEqual(['user:message', 'assistant:question', 'user:message', 'assistant:plan']);
+    expect(shown.body.turns.map((t: { links?: unknown }) => t.links !== undefined)).toEqual([
+      false,
+      false,
+      false,
+      true,
+    ]);
     const plan = await h.api('GET', `/v1/plans/${second.body.turn.plan_id}`);
     expect(plan.body.conversation_id).toBe(id);
   });

@@ -88,6 +88,11 @@ describe('a schedule of a plan', () => {
     const { recent_runs, runs_started } = (await show(id)).body;
     expect(recent_runs).toHaveLength(2);
     expect(runs_started).toBe(2);
+    for (const run of recent_runs as { workflow_id: string; links: { web_ui: string } }[]) {
+      expect(run.links.web_ui).toMatch(
+        new RegExp(`/workflows/${encodeURIComponent(run.workflow_id)}$`),
+      );
+    }
   });
 
   it('keeps the wall-clock time across a daylight-saving change (Europe/Berlin, late March)', async () => {

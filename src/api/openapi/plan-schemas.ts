@@ -234,6 +234,9 @@ export const scheduleDetail = scheduleSummary
         outcome: z.string(),
         error: json,
         created_at: instant,
+        links: z.object({
+          web_ui: z.string().meta({ description: "The run's workflow in the Temporal Web UI." }),
+        }),
       }),
     ),
     links: scheduleLinks,
@@ -257,6 +260,11 @@ export const conversation = z
     workflow_id: z.string(),
     created_at: instant,
     updated_at: instant,
+    links: z.object({
+      web_ui: z
+        .string()
+        .meta({ description: "The conversation's workflow in the Temporal Web UI." }),
+    }),
   })
   .meta({ id: 'Conversation' });
 
@@ -268,6 +276,7 @@ export const turn = z
     kind: z.string(),
     text: z.string(),
     created_at: instant,
+    links: webUiLink.optional().meta({ description: 'On a turn that started a plan.' }),
   })
   .meta({ id: 'ConversationTurn' });
 
