@@ -119,11 +119,16 @@ async function ask(
       { ...body, stream: true, stream_options: { include_usage: true } },
       request,
     );
+    // The SDK's timeout (per try) ends with the answer's headers; a stream that stalls after them
+    // is cut here, once no piece has come for that long.
+    let cut = setTimeout(() => stream.abort(), request.timeout * (request.maxRetries + 1));
+    stream.on('chunk', () => {
+      clearTimeout(cut);
+      cut = setTimeout(() => stream.abort(), request.timeout);
+    });
     stream.on('content', (delta) => {
       if (delta) onToken(delta);
     });
-    // The SDK's timeout ends with the answer's headers; a stream that stalls after them is cut here.
-    const cut = setTimeout(() => stream.abort(), request.timeout);
     try {
       completion = await stream.finalChatCompletion();
     } catch (err) {

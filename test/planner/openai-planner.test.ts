@@ -225,6 +225,20 @@ describe('OpenAI planner', () => {
       });
     });
 
+    it('retries a 429 before the stream begins, as unstreamed', async () => {
+      const pieces: string[] = [];
+      const result = await planWith(
+        [
+          { status: 429, headers: { 'retry-after-ms': '10' } },
+          { content: JSON.stringify(validPlan) },
+        ],
+        { onToken: (text) => pieces.push(text) },
+      );
+      expect(server!.requests).toHaveLength(2);
+      expect(pieces.join('')).toBe(JSON.stringify(validPlan));
+      expect(result.planner).toBe('openai');
+    });
+
     it('numbers the repaired answer round 1', async () => {
       const rounds = new Map<number, string>();
       const result = await planWith(
