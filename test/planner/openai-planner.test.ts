@@ -33,6 +33,15 @@ const invalidPlan = {
   actions: [{ ...validPlan.actions[0], params: { title: 'Call', attendees: ['bob@x.com'] } }],
 };
 
+/** A model's answer that it cannot plan the request, for `reason`. */
+const refusal = (reason: string, message: string) =>
+  JSON.stringify({
+    actions: [],
+    confidence: 0.9,
+    reasoning: 'It cannot be planned.',
+    cannot_plan: { reason, message },
+  });
+
 let server: FakeOpenAI | undefined;
 afterEach(async () => {
   await server?.close();
@@ -179,13 +188,9 @@ describe('OpenAI planner', () => {
   });
 
   it('turns a cannot_plan answer into CannotPlanError', async () => {
-    const refusal = {
-      actions: [],
-      confidence: 0.9,
-      reasoning: 'Transfers are not allowed.',
-      cannot_plan: { reason: 'outside_allowlist', message: 'moving money is not allowed' },
-    };
-    const error = await planWith([{ content: JSON.stringify(refusal) }]).catch((e: unknown) => e);
+    const error = await planWith([
+      { content: refusal('outside_allowlist', 'moving money is not allowed') },
+    ]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CannotPlanError);
     expect((error as CannotPlanError).reason).toBe('outside_allowlist');
   });
@@ -262,15 +267,10 @@ describe('OpenAI planner', () => {
     });
 
     it('still turns a cannot_plan answer into CannotPlanError', async () => {
-      const refusal = {
-        actions: [],
-        confidence: 0.9,
-        reasoning: 'No one to invite.',
-        cannot_plan: { reason: 'missing_information', message: 'who should be invited?' },
-      };
-      const error = await planWith([{ content: JSON.stringify(refusal) }], {
-        onToken: () => {},
-      }).catch((e: unknown) => e);
+      const error = await planWith(
+        [{ content: refusal('missing_information', 'who should be invited?') }],
+        { onToken: () => {} },
+      ).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CannotPlanError);
       expect((error as CannotPlanError).message).toBe('who should be invited?');
     });
